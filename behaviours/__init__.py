@@ -1,0 +1,1 @@
+"""pymonn.behaviours: the model library (neurons, synapses, plasticity, inputs)."""

@@ -1,0 +1,1 @@
+"""pymonn.behaviours.inputs"""

@@ -1,0 +1,48 @@
+"""pymonn: spiking neural networks composed from behaviour plugins.
+
+``from pymonn import *`` gives a script everything it needs to build a network::
+
+    net = Network(dt=0.5, seed=1)
+    NeuronGroup(net, 100, {1: MyModel(), 9: Recorder(['v'])}, tag='exc')
+    net.initialize()
+    net.run('250ms')
+
+Importing pymonn loads numpy and nothing heavier; the model library is ``pymonn.behaviours``
+and the Qt explorer ``pymonn.ui``.
+"""
+
+import numpy as np
+
+from .behaviour import Behavior, Behaviour
+from .errors import (
+                     BehaviorError,
+                     BehaviourError,
+                     ConfigurationError,
+                     ConfigurationTypeError,
+                     DuplicateKeyError,
+                     DurationError,
+                     ExpressionError,
+                     InitStringError,
+                     NumericalWarning,
+                     PymonnError,
+                     RecordingError,
+                     StateError,
+                     TagNotFoundError,
+                     UnusedParameterWarning,
+)
+from .geometry import NeuronDimension, get_squared_dim
+from .network import Network
+from .neuron_group import NeuronGroup, afferent, efferent
+from .recording import EventRecorder, Recorder
+from .synapse_group import SynapseGroup
+from .units import to_ms
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "np", "Network", "NeuronGroup", "SynapseGroup", "Behaviour", "Behavior", "Recorder",
+    "EventRecorder", "NeuronDimension", "get_squared_dim", "afferent", "efferent", "to_ms",
+    "PymonnError", "ConfigurationError", "ConfigurationTypeError", "TagNotFoundError",
+    "DuplicateKeyError", "InitStringError", "ExpressionError", "DurationError", "RecordingError",
+    "StateError", "BehaviourError", "BehaviorError", "UnusedParameterWarning", "NumericalWarning",
+]

@@ -1,0 +1,137 @@
+"""The ``Behaviour`` base class: every piece of per-step logic in pymonn is one.
+
+A behaviour is attached to a network, a neuron group or a synapse group under a numeric key.
+``initialize(obj)`` runs once, ``iteration(obj)`` every step; keys order them across the whole
+network. Both PymoNNto spellings work: ``set_variables`` / ``new_iteration`` (pre-3.0) and
+``initialize`` / ``iteration`` (3.x).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import ConfigurationError
+from .tags import parse_tags
+
+
+class _TrackedKwargs(dict):
+    """The constructor's keyword arguments, remembering which ones were read."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.read: set[str] = set()
+
+    def __getitem__(self, key):
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key, default=None):
+        self.read.add(key)
+        return super().get(key, default)
+
+    def unread(self) -> list[str]:
+        return [k for k in self if k not in self.read]
+
+
+class Behaviour:
+    """Base class of all behaviours.
+
+    Parameters
+    ----------
+    tag : str, optional
+        Comma-separated tags (``'input,noise'``); the class name is always a tag too.
+    behaviour_enabled : bool
+        Whether the behaviour runs (default True). Toggle with ``activate_behaviors``.
+    **kwargs
+        Model parameters, read with :meth:`parameter` or copied onto the object with
+        :meth:`set_init_attrs_as_variables`. A keyword nobody reads during ``initialize`` is
+        reported with an :class:`~pymonn.errors.UnusedParameterWarning`.
+
+    Subclasses override ``initialize(self, obj)`` and ``iteration(self, obj)`` (or the older
+    ``set_variables`` / ``new_iteration``). ``self.parent`` is the object the behaviour is attached
+    to and ``self.key`` its key once it is added.
+    """
+
+    #: Recorders set this so that they initialize after every other behaviour.
+    initialize_last: bool = False
+
+    def __init__(self, tag: str | None = None, behaviour_enabled: bool = True, **kwargs: Any):
+        self.init_kwargs = _TrackedKwargs(kwargs)
+        self.tags = parse_tags(tag) + [type(self).__name__]
+        self.behaviour_enabled = bool(behaviour_enabled)
+        self.parent: Any = None
+        self.key: float | None = None
+        self.initialized = False
+
+    # -- the two hooks -------------------------------------------------------------------------
+    def initialize(self, obj: Any) -> None:
+        """Set up variables on ``obj`` once, before the first step."""
+        self.set_variables(obj)
+
+    def iteration(self, obj: Any) -> None:
+        """Advance ``obj`` by one step."""
+        self.new_iteration(obj)
+
+    def set_variables(self, obj: Any) -> None:  # pre-3.0 name of initialize
+        """Pre-3.0 name of :meth:`initialize`; override either one."""
+
+    def new_iteration(self, obj: Any) -> None:  # pre-3.0 name of iteration
+        """Pre-3.0 name of :meth:`iteration`; override either one."""
+
+    def step_function(self):
+        """The bound method to call every step, or None when the class defines no step work."""
+        cls = type(self)
+        if cls.iteration is not Behaviour.iteration:
+            return self.iteration
+        if cls.new_iteration is not Behaviour.new_iteration:
+            return self.new_iteration
+        return None
+
+    # -- parameters ----------------------------------------------------------------------------
+    def parameter(self, key: str, default: Any = None, obj: Any = None, *, required: bool = False) -> Any:
+        """Read the keyword parameter ``key`` (``default`` when it was not given).
+
+        With ``obj`` given, an init string such as ``'normal(1, 0.1)'`` or ``'0;-65'`` is evaluated
+        into one value per neuron (``obj.vector``) or per synapse (``obj.matrix``).
+        """
+        if key in self.init_kwargs:
+            value = self.init_kwargs[key]
+        elif required:
+            where = f" on {self.parent.describe()}" if self.parent is not None else ""
+            raise ConfigurationError(
+                f"{type(self).__name__}{where} needs the parameter {key!r}, which was not given"
+            )
+        else:
+            value = default
+        if obj is not None and isinstance(value, str):
+            value = obj.init_value(value)
+        return value
+
+    def get_init_attr(self, key: str, default: Any = None, obj: Any = None, **_: Any) -> Any:
+        """Pre-3.0 name of :meth:`parameter`."""
+        return self.parameter(key, default, obj)
+
+    def set_init_attrs_as_variables(self, obj: Any) -> None:
+        """Copy every keyword parameter onto ``obj``; init strings become per-element arrays."""
+        for key in list(self.init_kwargs):
+            setattr(obj, key, self.parameter(key, None, obj))
+
+    set_parameters_as_variables = set_init_attrs_as_variables
+
+    def unused_parameters(self) -> list[str]:
+        """Keyword parameters that were never read."""
+        return self.init_kwargs.unread()
+
+    # -- misc ----------------------------------------------------------------------------------
+    @property
+    def network(self):
+        """The network this behaviour's object belongs to."""
+        parent = self.parent
+        return getattr(parent, "network", None) if parent is not None else None
+
+    def __repr__(self) -> str:
+        params = ", ".join(f"{k}={v!r}" for k, v in self.init_kwargs.items())
+        return f"{type(self).__name__}({params})"
+
+
+Behavior = Behaviour

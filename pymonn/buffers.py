@@ -1,0 +1,104 @@
+"""Preallocated numpy buffers for recordings: geometric growth, or a fixed-size ring."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .errors import RecordingError
+
+
+class RowBuffer:
+    """Rows of a fixed shape and dtype appended one at a time.
+
+    Storage is a preallocated array that grows by half its size (at least ``chunk`` rows) when
+    full, so appending is amortised O(1) and no Python list of arrays is ever kept. With
+    ``max_length`` it is a ring buffer that keeps the newest ``max_length`` rows.
+    """
+
+    def __init__(self, chunk: int = 1024, max_length: int | None = None, name: str = "value"):
+        if max_length is not None and (not isinstance(max_length, (int, np.integer)) or max_length < 1):
+            raise RecordingError(f"max_length of {name!r} must be a positive int or None, got {max_length!r}")
+        self.chunk = max(1, int(chunk))
+        self.max_length = None if max_length is None else int(max_length)
+        self.name = name
+        self._data: np.ndarray | None = None
+        self._count = 0  # rows ever appended since the last clear
+
+    def __len__(self) -> int:
+        if self.max_length is None:
+            return self._count
+        return min(self._count, self.max_length)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes allocated (not only used)."""
+        return 0 if self._data is None else self._data.nbytes
+
+    def _allocate(self, value: np.ndarray) -> None:
+        rows = self.max_length if self.max_length is not None else self.chunk
+        self._data = np.empty((rows,) + value.shape, dtype=value.dtype)
+
+    def append(self, value: Any) -> None:
+        """Copy ``value`` in as the next row."""
+        value = np.asarray(value)
+        data = self._data
+        if data is None:
+            self._allocate(value)
+            data = self._data
+        elif value.shape != data.shape[1:]:
+            raise RecordingError(
+                f"recorded {self.name!r} changed shape from {data.shape[1:]} to {value.shape}"
+            )
+        if self.max_length is not None:
+            data[self._count % self.max_length] = value
+        else:
+            if self._count == data.shape[0]:
+                grown = np.empty((data.shape[0] + max(self.chunk, data.shape[0] // 2),) + data.shape[1:],
+                                 dtype=data.dtype)
+                grown[: self._count] = data
+                self._data = data = grown
+            data[self._count] = value
+        self._count += 1
+
+    def append_many(self, values: np.ndarray) -> None:
+        """Append several rows at once (event recorders)."""
+        values = np.asarray(values)
+        n = values.shape[0]
+        if n == 0:
+            return
+        if self._data is None:
+            self._allocate(values[0])
+        if self.max_length is not None:
+            if n > self.max_length:  # only the newest rows survive
+                self._count += n - self.max_length
+                values, n = values[-self.max_length:], self.max_length
+            self._data[(self._count + np.arange(n)) % self.max_length] = values
+            self._count += n
+            return
+        data = self._data
+        need = self._count + n
+        if need > data.shape[0]:
+            size = max(need, data.shape[0] + max(self.chunk, data.shape[0] // 2))
+            grown = np.empty((size,) + data.shape[1:], dtype=data.dtype)
+            grown[: self._count] = data[: self._count]
+            self._data = data = grown
+        data[self._count: need] = values
+        self._count = need
+
+    def array(self) -> np.ndarray:
+        """The rows in the order they were appended (a read-only view when possible)."""
+        if self._data is None:
+            return np.empty((0,))
+        if self.max_length is None or self._count <= self.max_length:
+            out = self._data[: len(self)]
+            out = out.view()
+            out.flags.writeable = False
+            return out
+        start = self._count % self.max_length
+        return np.concatenate([self._data[start:], self._data[:start]])
+
+    def clear(self) -> None:
+        """Forget every row (the allocation is kept for reuse)."""
+        self._count = 0

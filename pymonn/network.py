@@ -1,0 +1,350 @@
+"""``Network``: owns the groups, the clock, the random generator and the step loop."""
+
+from __future__ import annotations
+
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .behaviour import Behaviour
+from .errors import BehaviourError, ConfigurationError, ConfigurationTypeError, UnusedParameterWarning
+from .network_object import NetworkObject
+from .units import to_ms
+
+_SETTINGS = ("dt", "seed", "dtype", "synapse_mode")
+_DTYPES = (np.float64, np.float32, np.float16)
+
+
+class Network(NetworkObject):
+    """A spiking network: neuron groups, synapse groups and the behaviours that drive them.
+
+    Parameters
+    ----------
+    tag : str, optional
+    behaviour : dict, list or Behaviour, optional
+        Network-level behaviours (they receive the network as ``obj``).
+    settings : dict, optional
+        Any of ``dt``, ``seed``, ``dtype`` and ``synapse_mode`` (``'DxS'``: matrices are
+        (dst, src), the default; ``'SxD'``: (src, dst)).
+    dt : float
+        Time step in ms (default 0.1).
+    seed : int, optional
+        Seeds the network's ``numpy.random.Generator``; one seed makes a run bit-for-bit
+        repeatable. Without one a fresh seed is drawn and kept in ``net.seed``.
+    dtype : numpy floating dtype
+        float64 (default), float32 or float16 for every state vector and matrix.
+
+    Notes
+    -----
+    Every step increments ``net.iteration`` (1 during the first step) and calls each enabled
+    behaviour of every object in key order (ties in creation order). ``net.t`` is
+    ``iteration * dt`` in ms.
+    """
+
+    _is_network = True
+
+    def __init__(self, tag: str | None = None, behaviour: Any = None, settings: dict | None = None, *,
+                 dt: float = 0.1, seed: int | None = None, dtype: Any = np.float64, behavior: Any = None):
+        settings = dict(settings or {})
+        unknown = set(settings) - set(_SETTINGS)
+        if unknown:
+            raise ConfigurationError(f"Network settings {sorted(unknown)} are unknown; known: {list(_SETTINGS)}")
+        dt = settings.get("dt", dt)
+        seed = settings.get("seed", seed)
+        dtype = settings.get("dtype", dtype)
+        self.synapse_mode = settings.get("synapse_mode", "DxS")
+        if self.synapse_mode not in ("DxS", "SxD"):
+            raise ConfigurationError(f"Network synapse_mode must be 'DxS' or 'SxD', got {self.synapse_mode!r}")
+        if isinstance(dt, bool) or not isinstance(dt, (int, float)) or not dt > 0:
+            raise ConfigurationError(f"Network dt must be a positive number of ms, got {dt!r}")
+        try:
+            np_dtype = np.dtype(dtype)
+        except TypeError:
+            np_dtype = None
+        if np_dtype is None or np_dtype.type not in _DTYPES:
+            raise ConfigurationTypeError(f"Network dtype must be float64, float32 or float16, got {dtype!r}")
+        if behaviour is not None and behavior is not None:
+            raise ConfigurationTypeError("Network: give behaviour= or behavior=, not both")
+        self._dt = float(dt)
+        self._dtype = np_dtype
+        self._iteration = 0
+        self.seed = int(np.random.SeedSequence().entropy) if seed is None else seed
+        self._rng = np.random.default_rng(self.seed)
+        self.NeuronGroups: list = []
+        self.SynapseGroups: list = []
+        self._registry: list[tuple[float, int, NetworkObject, Behaviour]] = []
+        self._counter = 0
+        self._schedule: list[tuple[Callable, Any]] = []
+        self._dirty = True
+        self._stop = False
+        self.initialized = False
+        self.timing: dict[int, list] = {}
+        super().__init__(tag, None, behaviour if behaviour is not None else behavior)
+        self._attach_pending(self)
+
+    # -- clock ---------------------------------------------------------------------------------
+    @property
+    def dt(self) -> float:
+        """Time step in ms."""
+        return self._dt
+
+    @dt.setter
+    def dt(self, value: float) -> None:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+            raise ConfigurationError(f"Network dt must be a positive number of ms, got {value!r}")
+        self._dt = float(value)
+
+    @property
+    def iteration(self) -> int:
+        """Steps simulated so far (1 during the first step)."""
+        return self._iteration
+
+    @iteration.setter
+    def iteration(self, value: int) -> None:
+        self._iteration = int(value)
+
+    @property
+    def rng(self) -> np.random.Generator:
+        """The network's random generator; every random draw comes from it."""
+        return self._rng
+
+    @rng.setter
+    def rng(self, generator: np.random.Generator) -> None:
+        self._rng = generator
+
+    # -- structure -----------------------------------------------------------------------------
+    def _children(self):
+        return [*self.NeuronGroups, *self.SynapseGroups]
+
+    def all_objects(self) -> list[NetworkObject]:
+        """The network, then its neuron groups, then its synapse groups."""
+        return [self, *self.NeuronGroups, *self.SynapseGroups]
+
+    def _attach_pending(self, obj: NetworkObject) -> None:
+        pending, obj._pending_behaviours = obj._pending_behaviours, {}
+        for key, b in pending.items():
+            obj._attach(key, b)
+
+    def _add_group(self, group) -> None:
+        self.NeuronGroups.append(group)
+        self._register_shortcuts(group)
+        self._attach_pending(group)
+
+    def _add_synapse_group(self, group) -> None:
+        self.SynapseGroups.append(group)
+        self._register_shortcuts(group)
+        self._attach_pending(group)
+
+    def _register_behaviour(self, obj: NetworkObject, key: float, behaviour: Behaviour) -> None:
+        self._registry.append((key, self._counter, obj, behaviour))
+        self._counter += 1
+        self._dirty = True
+
+    def _schedule_changed(self) -> None:
+        self._dirty = True
+
+    def sorted_behaviours(self) -> list[tuple[NetworkObject, float, Behaviour]]:
+        """Every attached behaviour as (object, key, behaviour) in execution order."""
+        live = [(k, c, o, b) for k, c, o, b in self._registry if o.behaviours.get(k) is b]
+        self._registry = live
+        return [(o, k, b) for k, c, o, b in sorted(live, key=lambda e: (e[0], e[1]))]
+
+    def _rebuild(self) -> list:
+        self._schedule = [
+            (fn, obj) for obj, _, b in self.sorted_behaviours()
+            if b.behaviour_enabled and (fn := b.step_function()) is not None
+        ]
+        self._dirty = False
+        return self._schedule
+
+    # -- initialization ------------------------------------------------------------------------
+    def initialize(self, info: bool = False, warn_unused: bool = True, **_: Any) -> Network:
+        """Initialize every behaviour in key order (recorders last); call once before running."""
+        self._initialize_behaviours(
+            [e for e in self.sorted_behaviours() if not e[2].initialized], warn_unused
+        )
+        self.initialized = True
+        if info:
+            print(self.summary())
+        return self
+
+    def _initialize_behaviours(self, entries: list, warn_unused: bool = True) -> None:
+        ordered = [e for e in entries if not e[2].initialize_last] + [e for e in entries if e[2].initialize_last]
+        for obj, key, b in ordered:
+            try:
+                b.initialize(obj)
+            except Exception as exc:
+                raise BehaviourError(obj, b, key, self._iteration, "initialize", exc) from exc
+            b.initialized = True
+        if warn_unused:
+            for obj, key, b in ordered:
+                unused = b.unused_parameters()
+                if unused:
+                    warnings.warn(UnusedParameterWarning(
+                        f"{type(b).__name__} (key {key}) of {obj.describe()} never read its "
+                        f"parameter(s) {unused}: misspelled, or not a parameter of this behaviour?"
+                    ), stacklevel=3)
+        self._dirty = True
+
+    # -- running -------------------------------------------------------------------------------
+    def stop(self) -> None:
+        """Ask a running ``simulate_iterations`` / ``run`` to stop after the current step."""
+        self._stop = True
+
+    def _fail(self, fn, obj, exc: Exception) -> BehaviourError:
+        behaviour = getattr(fn, "__self__", None)
+        return BehaviourError(obj, behaviour, getattr(behaviour, "key", None), self._iteration, "iteration", exc)
+
+    def simulate_iteration(self) -> None:
+        """Advance the network by one step."""
+        if not self.initialized:
+            self.initialize()
+        self._steps(1)
+
+    def _steps(self, n: int) -> int:
+        """The hot loop: ``n`` steps, a flat list of (bound method, object) per step."""
+        sched = self._rebuild() if self._dirty else self._schedule
+        done = 0
+        fn = obj = None
+        while done < n and not self._stop:
+            if self._dirty:
+                sched = self._rebuild()
+            self._iteration += 1
+            try:
+                for fn, obj in sched:
+                    fn(obj)
+            except Exception as exc:
+                raise self._fail(fn, obj, exc) from exc
+            done += 1
+        return done
+
+    def _timed_steps(self, n: int) -> int:
+        """Like :meth:`_steps`, accumulating wall time per behaviour in ``self.timing``."""
+        clock = time.perf_counter
+        done = 0
+        while done < n and not self._stop:
+            sched = self._rebuild() if self._dirty else self._schedule
+            self._iteration += 1
+            for fn, obj in sched:
+                start = clock()
+                try:
+                    fn(obj)
+                except Exception as exc:
+                    raise self._fail(fn, obj, exc) from exc
+                entry = self.timing.get(id(fn.__self__))
+                if entry is None:
+                    entry = self.timing[id(fn.__self__)] = [obj, fn.__self__, 0.0, 0]
+                entry[2] += clock() - start
+                entry[3] += 1
+            done += 1
+        return done
+
+    def simulate_iterations(self, iterations: int, measure_block_time: bool = False, *,
+                            progress: bool | None = None, callback: Callable[[Network], Any] | None = None,
+                            timing: bool = False, **_: Any) -> int:
+        """Run ``iterations`` steps; returns how many ran (fewer when stopped).
+
+        Parameters
+        ----------
+        iterations : int
+        measure_block_time : bool
+            Print the wall time of the block when done (PymoNNto's option).
+        progress : bool, optional
+            tqdm progress bar: None shows one for runs that take over a second when tqdm is
+            installed; False never; True always (plain text without tqdm).
+        callback : callable, optional
+            ``callback(net)`` after every step; returning True stops the run.
+        timing : bool
+            Accumulate wall time per behaviour into ``net.timing`` (see :meth:`timing_report`).
+        """
+        if isinstance(iterations, bool) or not isinstance(iterations, (int, np.integer)) or iterations < 0:
+            raise ConfigurationError(f"simulate_iterations needs a non-negative int, got {iterations!r}")
+        if not self.initialized:
+            self.initialize()
+        self._stop = False
+        start = time.perf_counter()
+        step = self._timed_steps if timing else self._steps
+        bar = _progress_bar(int(iterations), progress)
+        done = 0
+        try:
+            if callback is None and bar is None:
+                done = step(int(iterations))
+            else:
+                block = 1 if callback is not None else max(1, int(iterations) // 200)
+                while done < iterations and not self._stop:
+                    ran = step(min(block, int(iterations) - done))
+                    done += ran
+                    if bar is not None:
+                        bar.update(ran)
+                    if callback is not None and callback(self) is True:
+                        break
+        finally:
+            if bar is not None:
+                bar.close()
+            self._stop = False
+        if measure_block_time:
+            elapsed = time.perf_counter() - start
+            print(f"{done}xBatch: {elapsed:.3f}s ({1e3 * elapsed / max(done, 1):.3f} ms/step)")
+        return done
+
+    def run(self, duration: Any, **kwargs: Any) -> int:
+        """Simulate a duration: ``'250ms'``, ``'1.5s'`` or a number of ms; returns the steps run."""
+        steps = int(round(to_ms(duration) / self._dt))
+        return self.simulate_iterations(steps, **kwargs)
+
+    def timing_report(self) -> str:
+        """A table of the wall time each behaviour took in runs with ``timing=True``."""
+        rows = sorted(self.timing.values(), key=lambda r: -r[2])
+        total = sum(r[2] for r in rows) or 1.0
+        lines = [f"{'object':<32}{'key':>6}  {'behaviour':<24}{'total s':>10}{'us/call':>10}{'share':>8}"]
+        for obj, b, seconds, calls in rows:
+            lines.append(f"{obj.describe()[:31]:<32}{b.key!s:>6}  {type(b).__name__[:23]:<24}"
+                         f"{seconds:>10.4f}{1e6 * seconds / max(calls, 1):>10.2f}{seconds / total:>8.1%}")
+        return "\n".join(lines)
+
+    # -- description ---------------------------------------------------------------------------
+    def summary(self) -> str:
+        """A readable description of the network's groups and behaviours."""
+        lines = [f"Network {self.tags[0]!r}: dt={self._dt} ms, dtype={self._dtype.name}, seed={self.seed}, "
+                 f"iteration={self._iteration}"]
+        for obj in self.all_objects():
+            size = f" size={obj.size}" if obj is not self else ""
+            lines.append(f"  {obj.describe()}{size}")
+            for key in sorted(obj.behaviours):
+                b = obj.behaviours[key]
+                state = "" if b.behaviour_enabled else " (disabled)"
+                lines.append(f"    {key}: {b!r}{state}")
+        return "\n".join(lines)
+
+    def describe(self) -> str:
+        return f"Network {self.tags[0]!r}"
+
+
+def _progress_bar(total: int, progress: bool | None):
+    if progress is False or total == 0:
+        return None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        return _TextProgress(total) if progress else None
+    return tqdm(total=total, unit="step", delay=0.0 if progress else 1.0, disable=None if progress is None else False)
+
+
+class _TextProgress:
+    """Minimal stand-in for tqdm: prints every 10%."""
+
+    def __init__(self, total: int):
+        self.total, self.done, self.next = total, 0, 0.1
+
+    def update(self, n: int) -> None:
+        self.done += n
+        if self.done / self.total >= self.next:
+            print(f"{self.done}/{self.total} steps", file=sys.stderr)
+            self.next += 0.1
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,271 @@
+"""``NetworkObject``: what networks, neuron groups and synapse groups share.
+
+Tags and tag lookup (``obj['tag']``, ``obj['tag', i]``, a trailing ``'np'``), tag attribute
+shortcuts, the behaviour dict and run-time changes to it, init-string helpers, and the
+``dt`` / ``iteration`` / ``t`` clock read from the network.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from .behaviour import Behaviour
+from .errors import ConfigurationError, ConfigurationTypeError, DuplicateKeyError
+from .tags import parse_tags
+
+
+def normalize_behaviours(behaviour: Any, owner: str) -> dict:
+    """Accept a dict ``{key: Behaviour}``, a list (keys 0..n-1), a single Behaviour, or None."""
+    if behaviour is None:
+        return {}
+    if isinstance(behaviour, Behaviour):
+        return {0: behaviour}
+    if isinstance(behaviour, (list, tuple)):
+        behaviour = dict(enumerate(behaviour))
+    if not isinstance(behaviour, dict):
+        raise ConfigurationTypeError(
+            f"behaviour of {owner} must be a dict {{key: Behaviour}}, a list or a Behaviour, "
+            f"got {type(behaviour).__name__}"
+        )
+    for key, b in behaviour.items():
+        check_key(key, owner)
+        if not isinstance(b, Behaviour):
+            raise ConfigurationTypeError(
+                f"behaviour at key {key} of {owner} must be a Behaviour instance, got "
+                f"{type(b).__name__} {b!r}" + (" (did you forget the parentheses?)" if isinstance(b, type) else "")
+            )
+    return behaviour
+
+
+def check_key(key: Any, owner: str) -> None:
+    """Keys are real numbers (int or float); bools and NaN are refused."""
+    if isinstance(key, bool) or not isinstance(key, numbers.Real) or key != key:
+        raise ConfigurationTypeError(f"behaviour key {key!r} of {owner} must be a number (int or float)")
+
+
+class NetworkObject:
+    """Base of :class:`Network`, :class:`NeuronGroup` and :class:`SynapseGroup`."""
+
+    _is_network = False
+
+    def __init__(self, tag: str | None, network: Any, behaviour: Any):
+        self.tags: list[str] = parse_tags(tag) + [type(self).__name__]
+        self.network = network if network is not None else self
+        self._dt: float | None = None
+        self.behaviours: dict[float, Behaviour] = {}
+        self._shortcuts: dict[str, Any] = {}
+        self._pending_behaviours = normalize_behaviours(behaviour, self.describe())
+
+    # -- naming --------------------------------------------------------------------------------
+    @property
+    def tag(self) -> str:
+        """The first tag (the class name when none was given)."""
+        return self.tags[0]
+
+    def describe(self) -> str:
+        """Short human description used in error messages: ``NeuronGroup 'exc'``."""
+        return f"{type(self).__name__} {self.tags[0]!r}"
+
+    def __repr__(self) -> str:
+        return f"<{self.describe()}>"
+
+    # -- clock ---------------------------------------------------------------------------------
+    @property
+    def dt(self) -> float:
+        """Time step in ms: the network's unless set on this object (as PymoNNto scripts do)."""
+        return self._dt if self._dt is not None else self.network._dt
+
+    @dt.setter
+    def dt(self, value: float) -> None:
+        self._dt = value
+
+    @property
+    def iteration(self) -> int:
+        """Steps simulated so far by the network (1 during the first step)."""
+        return self.network._iteration
+
+    @property
+    def t(self) -> float:
+        """Simulated time in ms: ``iteration * dt``."""
+        return self.network._iteration * self.network._dt
+
+    @property
+    def rng(self) -> np.random.Generator:
+        """The network's random generator: use it for every random draw."""
+        return self.network._rng
+
+    @property
+    def dtype(self) -> np.dtype:
+        """Floating dtype of the network's state."""
+        return self.network._dtype
+
+    def _lookup_dtype(self):
+        return self.network._dtype
+
+    # -- tag lookup ----------------------------------------------------------------------------
+    def _children(self) -> Iterable[NetworkObject]:
+        return ()
+
+    def _scope(self) -> list:
+        """Objects a lookup on self searches: self, its children, all their behaviours."""
+        objects = [self, *self._children()]
+        found = list(objects)
+        for obj in objects:
+            found.extend(obj.behaviours[k] for k in sorted(obj.behaviours))
+        return found
+
+    def find(self, tag: str) -> list:
+        """Everything in scope carrying ``tag``, then recordings of a variable named ``tag``."""
+        found = [o for o in self._scope() if tag in o.tags]
+        from .expressions import normalize
+
+        wanted = normalize(tag)
+        for o in self._scope():
+            rec = getattr(o, "recorded", None)
+            if rec is not None and not isinstance(o, NetworkObject):
+                found.extend(o[name] for name in rec(wanted))
+        return found
+
+    def __getitem__(self, key: Any):
+        """``obj['tag']`` -> list; ``obj['tag', i]`` -> i-th or None; a trailing ``'np'`` -> ndarray."""
+        as_np = False
+        if isinstance(key, tuple):
+            parts = list(key)
+            if parts and isinstance(parts[-1], str) and parts[-1] == "np" and len(parts) > 1:
+                as_np = True
+                parts.pop()
+            if len(parts) == 1:
+                result = self.find(parts[0])
+            elif len(parts) == 2:
+                items = self.find(parts[0])
+                index = parts[1]
+                result = items[index] if -len(items) <= index < len(items) else None
+            else:
+                raise ConfigurationTypeError(f"lookup key {key!r}: expected 'tag', ('tag', i) or ('tag', i, 'np')")
+        else:
+            result = self.find(key)
+        return np.asarray(result) if as_np and result is not None else result
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called when normal lookup fails: tag shortcuts, then a helpful error.
+        if name.startswith("__") or name in ("_shortcuts", "network", "tags", "behaviours"):
+            raise AttributeError(name)
+        shortcuts = self.__dict__.get("_shortcuts")
+        if shortcuts and name in shortcuts:
+            return shortcuts[name]
+        variables = sorted(k for k in self.__dict__ if not k.startswith("_"))
+        raise AttributeError(
+            f"{self.describe()} has no variable or tag {name!r}; variables: {', '.join(variables) or 'none'}"
+        )
+
+    def _register_shortcuts(self, obj: Any) -> None:
+        """Make ``self.<tag>`` return ``obj`` for each of its tags whose name is free."""
+        for tag in obj.tags:
+            if tag.isidentifier() and tag not in self._shortcuts and not hasattr(type(self), tag) \
+                    and tag not in self.__dict__:
+                self._shortcuts[tag] = obj
+
+    # -- behaviours ----------------------------------------------------------------------------
+    def _attach(self, key: float, behaviour: Behaviour) -> None:
+        if key in self.behaviours:
+            raise DuplicateKeyError(
+                f"{self.describe()} already has {type(self.behaviours[key]).__name__} at key {key}; "
+                f"cannot add {type(behaviour).__name__} there"
+            )
+        if behaviour.parent is not None:
+            raise ConfigurationError(
+                f"{type(behaviour).__name__} is already attached to {behaviour.parent.describe()}; "
+                "create a new instance for each object"
+            )
+        behaviour.parent, behaviour.key = self, key
+        self.behaviours[key] = behaviour
+        self.network._register_behaviour(self, key, behaviour)
+        self._register_shortcuts(behaviour)
+
+    def add_behavior(self, key: float, behaviour: Behaviour, initialize: bool = True) -> Behaviour:
+        """Add ``behaviour`` under ``key``; on a running network it is initialized at once."""
+        check_key(key, self.describe())
+        if not isinstance(behaviour, Behaviour):
+            raise ConfigurationTypeError(
+                f"add_behavior on {self.describe()} needs a Behaviour instance, got {type(behaviour).__name__}"
+            )
+        self._attach(key, behaviour)
+        if initialize and self.network.initialized:
+            self.network._initialize_behaviours([(self, key, behaviour)])
+        return behaviour
+
+    add_behaviour = add_behavior
+
+    def _matching(self, which: Any) -> list[tuple[NetworkObject, float, Behaviour]]:
+        """Behaviours in scope matching a key (number), tag (str) or instance."""
+        objects = [self, *self._children()]
+        out = []
+        for obj in objects:
+            for key, b in obj.behaviours.items():
+                if b is which or (isinstance(which, str) and which in b.tags) or (
+                    obj is self and isinstance(which, numbers.Real) and not isinstance(which, bool)
+                    and key == which
+                ):
+                    out.append((obj, key, b))
+        return out
+
+    def remove_behavior(self, which: Any) -> list[Behaviour]:
+        """Remove behaviours by key, tag, class name or instance; returns what was removed."""
+        matches = self._matching(which)
+        if not matches:
+            raise ConfigurationError(f"{self.describe()} has no behaviour matching {which!r}")
+        for obj, key, b in matches:
+            del obj.behaviours[key]
+            obj._shortcuts = {k: v for k, v in obj._shortcuts.items() if v is not b}
+            b.parent = None
+        self.network._schedule_changed()
+        return [b for _, _, b in matches]
+
+    remove_behaviour = remove_behavior
+
+    def _set_enabled(self, which: Any, enabled: bool) -> list[Behaviour]:
+        matches = self._matching(which) if which is not None else [
+            (o, k, b) for o in [self, *self._children()] for k, b in o.behaviours.items()
+        ]
+        if not matches:
+            raise ConfigurationError(f"{self.describe()} has no behaviour matching {which!r}")
+        for _, _, b in matches:
+            b.behaviour_enabled = enabled
+        self.network._schedule_changed()
+        return [b for _, _, b in matches]
+
+    def activate_behaviors(self, which: Any = None) -> list[Behaviour]:
+        """Enable behaviours by key, tag, class name or instance (all when None)."""
+        return self._set_enabled(which, True)
+
+    def deactivate_behaviors(self, which: Any = None) -> list[Behaviour]:
+        """Disable behaviours by key, tag, class name or instance (all when None)."""
+        return self._set_enabled(which, False)
+
+    activate_behaviours, deactivate_behaviours = activate_behaviors, deactivate_behaviors
+
+    # -- recorders -----------------------------------------------------------------------------
+    def _recorders(self) -> list:
+        return [b for b in self._scope() if getattr(b, "is_recorder", False)]
+
+    def recording_off(self) -> None:
+        """Pause every recorder in scope (they keep what they have)."""
+        for r in self._recorders():
+            r.active = False
+
+    def recording_on(self) -> None:
+        """Resume every recorder in scope."""
+        for r in self._recorders():
+            r.active = True
+
+    def clear_recorder(self, tag: str | None = None) -> None:
+        """Empty recorders in scope (only those carrying ``tag`` when given)."""
+        for r in self._recorders():
+            if tag is None or tag in r.tags:
+                r.clear()
+
+    clear_recorders = clear_recorder

@@ -1,0 +1,228 @@
+"""Recorders: behaviours that copy state into preallocated buffers every step (or every k-th).
+
+``Recorder(['v', 'np.mean(v)'])`` keeps a (steps, ...) array per expression;
+``EventRecorder('fired')`` keeps only the (time, index) pairs of True entries, which is all a
+raster plot needs. Read them with ``rec['v']``, ``group['v', 0]`` or ``net['n.v', 0]``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .behaviour import Behaviour
+from .buffers import RowBuffer
+from .errors import ConfigurationError, RecordingError
+from .expressions import compile_expression, normalize
+
+
+def _as_list(variables: Any, who: str) -> list[str]:
+    if variables is None:
+        return []
+    if isinstance(variables, str):
+        return [variables]
+    if isinstance(variables, (list, tuple)) and all(isinstance(v, str) for v in variables):
+        return list(variables)
+    raise ConfigurationError(f"{who}: variables must be a str or a list of str, got {variables!r}")
+
+
+class Recorder(Behaviour):
+    """Record expressions of the object it is attached to into growing numpy buffers.
+
+    Parameters
+    ----------
+    variables : str or list of str
+        Expressions (``'v'``, ``'n.v'``, ``'np.mean(v)'``, ``'v[0:10]'``; see
+        :mod:`pymonn.expressions`), each parsed, never evaluated as Python.
+    tag : str, optional
+    every : int
+        Record on iterations divisible by ``every`` (default 1: every step).
+    max_length : int, optional
+        Keep only the newest ``max_length`` samples (ring buffer).
+    chunk : int
+        Rows allocated at a time before the first growth.
+
+    Notes
+    -----
+    Recorders initialize after every other behaviour but run at their key like any other. The
+    iterations and times (ms) of the samples are ``rec.iterations`` and ``rec.t``.
+    """
+
+    initialize_last = True
+    is_recorder = True
+
+    def __init__(self, variables: Any = None, tag: str | None = None, every: int = 1,
+                 max_length: int | None = None, chunk: int = 1024, gapwidth: int = 0, **kwargs: Any):
+        super().__init__(tag=tag, **kwargs)
+        self.variables = _as_list(variables, type(self).__name__)
+        if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
+            raise ConfigurationError(f"{type(self).__name__}: every must be a positive int, got {every!r}")
+        self.every = int(every) * (1 + int(gapwidth))  # PymoNNto's gapwidth skips steps in between
+        self.max_length = max_length
+        self.chunk = chunk
+        self.active = True
+        self._buffers: dict[str, RowBuffer] = {}
+        self._readers: list = []
+        self._iterations = RowBuffer(chunk, max_length, "iteration")
+        self._by_normal: dict[str, str] = {}
+        for v in self.variables:
+            self._add_buffer(v)
+
+    def _add_buffer(self, expression: str) -> None:
+        if expression in self._buffers:
+            return
+        self._buffers[expression] = RowBuffer(self.chunk, self.max_length, expression)
+        self._by_normal.setdefault(normalize(expression), expression)
+
+    def add_variable(self, expression: str) -> None:
+        """Start recording one more expression (from the next recorded step on)."""
+        self._add_buffer(expression)
+        self.variables.append(expression)
+        if self.parent is not None and self.initialized:
+            self._compile()
+
+    def _compile(self) -> None:
+        self._readers = [(compile_expression(e, self.parent), self._buffers[e]) for e in self.variables]
+
+    def initialize(self, obj: Any) -> None:
+        self._compile()
+
+    def iteration(self, obj: Any) -> None:
+        if not self.active:
+            return
+        iteration = obj.network._iteration
+        if iteration % self.every:
+            return
+        for read, buffer in self._readers:
+            try:
+                buffer.append(read())
+            except RecordingError as err:
+                raise RecordingError(f"{type(self).__name__} on {obj.describe()}: {err}") from None
+        self._iterations.append(iteration)
+
+    # -- reading -------------------------------------------------------------------------------
+    def recorded(self, name: str) -> list[str]:
+        """Expressions of this recorder matching ``name`` (exact or in normalized spelling)."""
+        if name in self._buffers:
+            return [name]
+        key = self._by_normal.get(normalize(name))
+        return [key] if key is not None else []
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        """The samples of ``name`` as a (samples, ...) array, oldest first."""
+        hits = self.recorded(name)
+        if not hits:
+            raise KeyError(f"{type(self).__name__} records {self.variables}, not {name!r}")
+        return self._buffers[hits[0]].array()
+
+    def __contains__(self, name: str) -> bool:
+        return bool(self.recorded(name))
+
+    @property
+    def iterations(self) -> np.ndarray:
+        """Network iterations at which samples were taken."""
+        return self._iterations.array()
+
+    @property
+    def t(self) -> np.ndarray:
+        """Times (ms) at which samples were taken."""
+        net = self.network
+        return self.iterations * (net.dt if net is not None else 1.0)
+
+    @property
+    def nbytes(self) -> int:
+        """Memory allocated by this recorder's buffers."""
+        return sum(b.nbytes for b in self._buffers.values()) + self._iterations.nbytes
+
+    def clear(self) -> None:
+        """Forget everything recorded so far."""
+        for b in self._buffers.values():
+            b.clear()
+        self._iterations.clear()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.variables!r}, every={self.every}, max_length={self.max_length})"
+
+
+class EventRecorder(Recorder):
+    """Record where a boolean variable is True as (time, index) pairs: spikes for a raster.
+
+    ``rec['fired']`` is a (spikes, 2) float array of (t in ms, neuron index);
+    ``rec['fired.t']`` / ``rec['fired.i']`` give the two columns with their own dtypes and
+    ``rec['fired.iteration']`` the steps. Memory is 12 bytes per event.
+    """
+
+    def __init__(self, variables: Any = "fired", tag: str | None = None, every: int = 1,
+                 max_length: int | None = None, chunk: int = 4096, **kwargs: Any):
+        Behaviour.__init__(self, tag=tag, **kwargs)
+        self.variables = _as_list(variables, "EventRecorder")
+        if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
+            raise ConfigurationError(f"EventRecorder: every must be a positive int, got {every!r}")
+        self.every, self.max_length, self.chunk, self.active = int(every), max_length, chunk, True
+        self._events = {v: (RowBuffer(chunk, max_length, v + ".iteration"),
+                            RowBuffer(chunk, max_length, v + ".i")) for v in self.variables}
+        self._iterations = RowBuffer(chunk, None, "iteration")
+        self._readers = []
+
+    def _compile(self) -> None:
+        self._readers = [(compile_expression(v, self.parent), *self._events[v]) for v in self.variables]
+
+    def add_variable(self, expression: str) -> None:
+        self._events[expression] = (RowBuffer(self.chunk, self.max_length, expression + ".iteration"),
+                                    RowBuffer(self.chunk, self.max_length, expression + ".i"))
+        self.variables.append(expression)
+        if self.initialized:
+            self._compile()
+
+    def iteration(self, obj: Any) -> None:
+        if not self.active:
+            return
+        iteration = obj.network._iteration
+        if iteration % self.every:
+            return
+        for read, steps, index in self._readers:
+            hits = np.flatnonzero(read())
+            if hits.size:
+                index.append_many(hits.astype(np.int32, copy=False))
+                steps.append_many(np.full(hits.size, iteration, dtype=np.int64))
+
+    def recorded(self, name: str) -> list[str]:
+        base, _, field = name.partition(".") if not name.startswith("n.") else name[2:].partition(".")
+        for v in self.variables:
+            if normalize(v) == normalize(base) and field in ("", "t", "i", "iteration"):
+                return [name]
+        return []
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if not self.recorded(name):
+            raise KeyError(f"EventRecorder records {self.variables}, not {name!r}")
+        base, _, field = name[2:].partition(".") if name.startswith("n.") else name.partition(".")
+        key = next(v for v in self.variables if normalize(v) == normalize(base))
+        steps, index = self._events[key]
+        it, i = steps.array(), index.array()
+        dt = self.network.dt if self.network is not None else 1.0
+        if field == "i":
+            return i
+        if field == "iteration":
+            return it
+        if field == "t":
+            return it * dt
+        return np.column_stack([it * dt, i]) if len(it) else np.empty((0, 2))
+
+    def count(self, name: str | None = None) -> int:
+        """Number of events recorded for ``name`` (the first variable by default)."""
+        key = name or self.variables[0]
+        return len(self._events[key][1])
+
+    @property
+    def nbytes(self) -> int:
+        return sum(a.nbytes + b.nbytes for a, b in self._events.values())
+
+    def clear(self) -> None:
+        for a, b in self._events.values():
+            a.clear()
+            b.clear()
+
+    def __repr__(self) -> str:
+        return f"EventRecorder({self.variables!r})"

@@ -1,0 +1,1 @@
+"""pymonn.ui: the Qt explorer (PyQt5 + pyqtgraph)."""

@@ -1,0 +1,1 @@
+"""Explorer panels, one per view."""

@@ -1,1 +1,10 @@
-"""pymonn.behaviours: the model library (neurons, synapses, plasticity, inputs)."""
+"""pymonn.behaviours: the model library (neurons, synapses, plasticity, inputs).
+
+Every model is one file holding one class (and its compiled kernel with a numpy twin).
+``from pymonn.behaviours import *`` gives all of them.
+"""
+
+from .inputs import *  # noqa: F401,F403
+from .neurons import *  # noqa: F401,F403
+from .plasticity import *  # noqa: F401,F403
+from .synapses import *  # noqa: F401,F403

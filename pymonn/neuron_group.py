@@ -72,6 +72,7 @@ class NeuronGroup(NetworkObject):
             )
         self.afferent_synapses: SynapseDict = SynapseDict(All=[])
         self.efferent_synapses: SynapseDict = SynapseDict(All=[])
+        self._accumulated: dict[str, int] = {}
         if self.geometry is not None:
             self.geometry.initialize(self)
         net._add_group(self)
@@ -96,6 +97,26 @@ class NeuronGroup(NetworkObject):
     def init_value(self, spec: Any) -> np.ndarray:
         """Evaluate a behaviour parameter's init string: one value per neuron."""
         return self.vector(spec)
+
+    # -- input accumulation ------------------------------------------------------------------
+    def accumulator(self, name: str = "I") -> np.ndarray:
+        """The per-neuron input array ``name`` for the current step, zeroed on first use each step.
+
+        Inputs and synapses add into ``ng.accumulator('I')``; the neuron model reads it the
+        same way, so a current never carries over from one step to the next even when no input
+        ran, and a recorder keyed after the model sees the input of that step.
+        """
+        stamps = self._accumulated
+        current = self.network._iteration
+        array = self.__dict__.get(name)
+        if stamps.get(name) != current or array is None:
+            if array is None or not isinstance(array, np.ndarray) or array.shape != (self.size,):
+                array = np.zeros(self.size, dtype=self.dtype)
+                setattr(self, name, array)
+            else:
+                array.fill(0)
+            stamps[name] = current
+        return array
 
     # -- connectivity --------------------------------------------------------------------------
     def synapses(self, direction: str, tag: str = "All") -> list:

@@ -55,7 +55,7 @@ class NetworkObject:
     def __init__(self, tag: str | None, network: Any, behaviour: Any):
         self.tags: list[str] = parse_tags(tag) + [type(self).__name__]
         self.network = network if network is not None else self
-        self._dt: float | None = None
+        self.__dict__.setdefault("_dt", None)  # the Network sets its own dt before this runs
         self.behaviours: dict[float, Behaviour] = {}
         self._shortcuts: dict[str, Any] = {}
         self._pending_behaviours = normalize_behaviours(behaviour, self.describe())

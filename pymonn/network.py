@@ -13,13 +13,14 @@ import numpy as np
 from .behaviour import Behaviour
 from .errors import BehaviourError, ConfigurationError, ConfigurationTypeError, UnusedParameterWarning
 from .network_object import NetworkObject
+from .storage import StateMixin  # state_dict / load_state_dict / save / load (issue 6)
 from .units import to_ms
 
 _SETTINGS = ("dt", "seed", "dtype", "synapse_mode")
 _DTYPES = (np.float64, np.float32, np.float16)
 
 
-class Network(NetworkObject):
+class Network(StateMixin, NetworkObject):
     """A spiking network: neuron groups, synapse groups and the behaviours that drive them.
 
     Parameters

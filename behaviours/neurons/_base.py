@@ -1,0 +1,172 @@
+"""Shared machinery of the neuron models: parameter reading and validation, state set-up, backends.
+
+Every model keeps its parameters as compute-dtype arrays that hold either one value (shared by all
+neurons) or one value per neuron. When any parameter differs between neurons, all of them are
+expanded to one value per neuron and the kernel's stride ``ps`` is 1; otherwise every array has
+length 1 and ``ps`` is 0, so a kernel reads ``p[i * ps]`` and a homogeneous population streams only
+its state through memory.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+from pymonn.behaviour import Behaviour
+from pymonn.errors import ConfigurationError, ConfigurationTypeError
+
+from .._precision import WorkingCopies, clean_nonfinite, compute_dtype, needs_cleaning
+
+BACKENDS = ("numba", "numpy")
+
+
+def _positive(x: np.ndarray) -> bool:
+    return bool(np.all(x > 0))
+
+
+def _non_negative(x: np.ndarray) -> bool:
+    return bool(np.all(x >= 0))
+
+
+def _finite(x: np.ndarray) -> bool:
+    return bool(np.all(np.isfinite(x)))
+
+
+#: Named checks for :meth:`NeuronModel.read_parameter`: (test, what was expected).
+CHECKS = {
+    "finite": (_finite, "a finite number (mV, ms, ... as documented)"),
+    "positive": (_positive, "a positive finite number"),
+    "non-negative": (_non_negative, "a non-negative finite number"),
+}
+
+
+class NeuronModel(Behaviour):
+    """Base class of the library's neuron models (not used directly).
+
+    Common parameters
+    -----------------
+    backend : {'numba', 'numpy'}
+        Run the compiled kernel (default) or its plain-numpy twin (same results; used by the
+        tests and useful for debugging).
+    check_finite : bool, optional
+        Check the state for NaN/Inf after each step and reset such values (counted in
+        ``group.cleaned_count``). Default: only in float16 networks.
+    """
+
+    #: Key under which the model is usually attached (input 10 < synapses 20 < model 30 < plasticity 40).
+    default_key = 30
+
+    def _common_setup(self, obj: Any) -> None:
+        backend = self.parameter("backend", "numba")
+        if backend not in BACKENDS:
+            raise ConfigurationError(
+                f"{type(self).__name__} on {obj.describe()}: parameter 'backend' must be one of "
+                f"{BACKENDS}, got {backend!r}"
+            )
+        self.backend = backend
+        self.cleaned_count = 0
+        self._clean = needs_cleaning(obj.dtype, self.parameter("check_finite", None))
+        self._work = WorkingCopies(obj.dtype)
+        self.work_dtype = compute_dtype(obj.dtype)
+        if not hasattr(obj, "cleaned_count"):
+            obj.cleaned_count = 0
+
+    # -- parameters ----------------------------------------------------------------------------
+    def _fail(self, obj: Any, name: str, expected: str, value: Any) -> ConfigurationError:
+        shown = value if not isinstance(value, np.ndarray) or value.size <= 6 else f"array {value.shape}"
+        return ConfigurationError(
+            f"{type(self).__name__} on {obj.describe()}: parameter {name!r} must be {expected}, got {shown!r}"
+        )
+
+    def read_parameter(self, obj: Any, name: str, default: Any, check: str | None = "finite",
+                       expected: str | None = None, value: Any = None) -> np.ndarray:
+        """Read a parameter as a float64 array of length 1 (shared) or ``obj.size`` (per neuron).
+
+        A number, an init string (``'0.02;0.1'``, ``'normal(-65, 2)'``) or an array of one value
+        per neuron are accepted. An array whose values are all equal collapses to length 1.
+        ``check`` names an entry of :data:`CHECKS`; a failing value raises ConfigurationError.
+        """
+        raw = self.parameter(name, default) if value is None else value
+        if raw is None or isinstance(raw, (bool, np.bool_)):
+            raise self._fail(obj, name, expected or "a number, an init string or one value per neuron", raw)
+        if isinstance(raw, str):
+            arr = np.asarray(obj.vector(raw, dtype=np.float64), dtype=np.float64)
+        elif isinstance(raw, numbers.Real):
+            arr = np.array([float(raw)])
+        else:
+            try:
+                arr = np.asarray(raw, dtype=np.float64)
+            except (TypeError, ValueError):
+                raise ConfigurationTypeError(
+                    f"{type(self).__name__} on {obj.describe()}: parameter {name!r} must be a number, an "
+                    f"init string or an array of {obj.size} values, got {type(raw).__name__}"
+                ) from None
+            if arr.ndim == 0:
+                arr = arr.reshape(1)
+            elif arr.shape not in ((1,), (obj.size,)):
+                raise self._fail(obj, name, f"a number or an array of shape ({obj.size},)", arr.shape)
+        arr = np.ascontiguousarray(arr, dtype=np.float64)
+        if arr.size > 1 and np.all(arr == arr[0]):
+            arr = arr[:1].copy()
+        if not _finite(arr):
+            raise self._fail(obj, name, expected or CHECKS["finite"][1], raw)
+        if check is not None:
+            test, what = CHECKS[check]
+            if not test(arr):
+                raise self._fail(obj, name, expected or what, raw)
+        return arr
+
+    def finish_parameters(self, obj: Any, params: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Expand all parameters to one per neuron if any is per neuron; cast to the compute dtype.
+
+        Sets ``self.ps`` (the kernels' parameter stride: 0 shared, 1 per neuron) and returns the
+        arrays, which are also set as attributes of the behaviour (``beh.tau_m`` ...).
+        """
+        per_neuron = any(a.size > 1 for a in params.values())
+        self.ps = 1 if per_neuron else 0
+        out = {}
+        for name, a in params.items():
+            if per_neuron and a.size == 1:
+                a = np.full(obj.size, a[0])
+            out[name] = np.ascontiguousarray(a, dtype=self.work_dtype)
+            setattr(self, name, out[name])
+        return out
+
+    def compute_array(self, values: Any) -> np.ndarray:
+        """A contiguous compute-dtype array (for derived per-neuron constants)."""
+        return np.ascontiguousarray(values, dtype=self.work_dtype)
+
+    # -- state ---------------------------------------------------------------------------------
+    def init_state(self, obj: Any, name: str, default: Any) -> np.ndarray:
+        """Create ``obj.<name>`` in the network's dtype from the parameter ``name`` (or ``default``)."""
+        spec = self.parameter(name, default)
+        if isinstance(spec, np.ndarray) or isinstance(spec, (list, tuple)):
+            arr = np.asarray(spec, dtype=np.float64)
+            if arr.shape not in ((), (1,), (obj.size,)):
+                raise self._fail(obj, name, f"a number, an init string or an array of shape ({obj.size},)", arr.shape)
+            spec = arr
+        value = obj.vector(spec)
+        if not _finite(value.astype(np.float64)):
+            raise self._fail(obj, name, "finite initial values", spec)
+        setattr(obj, name, value)
+        return value
+
+    def clean(self, obj: Any, pairs) -> None:
+        """Reset NaN/Inf state (float16 networks, or when ``check_finite=True``)."""
+        if self._clean:
+            clean_nonfinite(obj, self, pairs)
+
+
+def steps_of(duration: np.ndarray, dt: float) -> tuple[np.ndarray, np.ndarray]:
+    """Split durations (ms) into whole steps and the remaining fraction of a step.
+
+    Values within 1e-9 of a whole number of steps count as whole (so 2.0 ms at dt = 0.1 is
+    20 steps, not 19 and 0.99999).
+    """
+    x = np.asarray(duration, dtype=np.float64) / dt
+    whole = np.floor(x + 1e-9)
+    frac = x - whole
+    frac[np.abs(frac) < 1e-9] = 0.0
+    return whole.astype(np.int64), np.clip(frac, 0.0, 1.0)

@@ -20,6 +20,7 @@ so an init string cannot run code. Anything outside this grammar raises
 from __future__ import annotations
 
 import ast
+import functools
 from typing import Any
 
 import numpy as np
@@ -60,10 +61,22 @@ def parse(text: str) -> tuple[str, tuple, dict]:
     """Parse an init string into ``(kind, args, kwargs)``.
 
     ``kind`` is ``'constant'`` (args = (value,)), ``'dtype'`` (args = (dtype,)),
-    ``'range'`` (args = (a, b)) or a distribution name.
+    ``'range'`` (args = (a, b)) or a distribution name. Results are cached: behaviours call
+    ``vector('uniform')`` every step, and parsing must not cost more than drawing.
     """
     if not isinstance(text, str):
         raise InitStringError(f"init string must be a str, got {type(text).__name__}")
+    kind, args, kwargs = _parse_cached(text)
+    return kind, args, dict(kwargs)
+
+
+@functools.lru_cache(maxsize=512)
+def _parse_cached(text: str) -> tuple[str, tuple, tuple]:
+    kind, args, kwargs = _parse(text)
+    return kind, args, tuple(kwargs.items())
+
+
+def _parse(text: str) -> tuple[str, tuple, dict]:
     stripped = text.strip()
     if ";" in stripped:
         parts = stripped.split(";")
@@ -177,6 +190,8 @@ def _draw(kind, args, kwargs, shape, rng, spec, order):
     if kind == "range":
         low, high = args  # 'a;b' may be given high first, as the PymoNNto seed does ('0;-65')
         values = low + (high - low) * rng.random(draw_shape)
+    elif kind in ("uniform", "random") and not args and not kwargs:
+        values = rng.random(draw_shape)  # same stream as uniform(0, 1), without the affine pass
     else:
         try:
             values = getattr(rng, kind)(*args, size=draw_shape, **kwargs)

@@ -15,6 +15,7 @@ import numpy as np
 
 from .behaviour import Behaviour
 from .errors import ConfigurationError, ConfigurationTypeError, DuplicateKeyError
+from .expressions import normalize
 from .tags import parse_tags
 
 
@@ -103,9 +104,6 @@ class NetworkObject:
         """Floating dtype of the network's state."""
         return self.network._dtype
 
-    def _lookup_dtype(self):
-        return self.network._dtype
-
     # -- tag lookup ----------------------------------------------------------------------------
     def _children(self) -> Iterable[NetworkObject]:
         return ()
@@ -120,11 +118,10 @@ class NetworkObject:
 
     def find(self, tag: str) -> list:
         """Everything in scope carrying ``tag``, then recordings of a variable named ``tag``."""
-        found = [o for o in self._scope() if tag in o.tags]
-        from .expressions import normalize
-
+        scope = self._scope()
+        found = [o for o in scope if tag in o.tags]
         wanted = normalize(tag)
-        for o in self._scope():
+        for o in scope:
             rec = getattr(o, "recorded", None)
             if rec is not None and not isinstance(o, NetworkObject):
                 found.extend(o[name] for name in rec(wanted))

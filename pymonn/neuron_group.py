@@ -92,8 +92,6 @@ class NeuronGroup(NetworkObject):
             mode = None
         return self.vector(mode, **kwargs)
 
-    vector_of = vector
-
     def init_value(self, spec: Any) -> np.ndarray:
         """Evaluate a behaviour parameter's init string: one value per neuron."""
         return self.vector(spec)

@@ -1,0 +1,208 @@
+"""Spike propagation primitives shared by every synapse kernel (compiled, each with a numpy twin).
+
+A propagation step reads the source group's boolean ``fired`` (the spikes of the previous step),
+finds the neurons that fired, and adds the weights of their synapses into a destination array:
+``dest[channel, j]`` (the synaptic state, or the current itself for delta synapses) or, with
+axonal delays, into the slot of a ring buffer ``buf[(t + d) % D, channel, j]``.
+
+Summation order (this is what makes sparse and dense bit-for-bit identical in float64): fired
+sources in ascending order; within a source, destinations in ascending order; each weight added
+one at a time into the destination. A CSR row (sorted destinations) and a dense column visit the
+same (source, destination) pairs in the same order; the dense column also adds 0.0 for absent
+synapses, which leaves every value unchanged.
+
+Channels: ``dest`` has one row per channel. With ``split`` set, negative weights go to channel 1
+(inhibitory) and the rest to channel 0 (excitatory); otherwise everything goes to channel 0.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from ..connectivity import expand_rows
+
+# -- finding the neurons that fired ---------------------------------------------------------------
+
+
+@njit(cache=True, fastmath=False)
+def fired_indices(fired, out):
+    """Write the indices of True entries of ``fired`` into ``out``; return how many.
+
+    One-byte arrays (bool) are scanned eight entries at a time through a uint64 view, which is
+    about 7x faster than a plain loop when few neurons fire.
+    """
+    n = fired.shape[0]
+    count = 0
+    start = 0
+    if fired.itemsize == 1:
+        n8 = n // 8
+        words = fired[: n8 * 8].view(np.uint64)
+        for q in range(n8):
+            if words[q] != 0:
+                base = q * 8
+                for i in range(base, base + 8):
+                    if fired[i]:
+                        out[count] = i
+                        count += 1
+        start = n8 * 8
+    for i in range(start, n):
+        if fired[i]:
+            out[count] = i
+            count += 1
+    return count
+
+
+def fired_indices_numpy(fired, out):
+    """Numpy twin of :func:`fired_indices`."""
+    idx = np.flatnonzero(fired)
+    out[: idx.size] = idx
+    return idx.size
+
+
+# -- arrivals without delay ---------------------------------------------------------------------
+
+
+@njit(cache=True, fastmath=False)
+def arrive_sparse(fired, idx, indptr, indices, w, dest, split):
+    """Add the CSR weights of every fired source into ``dest[channel]``; return the spike count."""
+    n = fired_indices(fired, idx)
+    d0 = dest[0]
+    if split:
+        d1 = dest[1]
+        for q in range(n):
+            i = idx[q]
+            for k in range(indptr[i], indptr[i + 1]):
+                x = w[k]
+                if x < 0:
+                    d1[indices[k]] += x
+                else:
+                    d0[indices[k]] += x
+    else:
+        for q in range(n):
+            i = idx[q]
+            for k in range(indptr[i], indptr[i + 1]):
+                d0[indices[k]] += w[k]
+    return n
+
+
+@njit(cache=True, fastmath=False)
+def arrive_dense(fired, idx, W, dest, split):
+    """Add the columns of ``W`` (n_dst, n_src) of every fired source into ``dest``; return the count."""
+    n = fired_indices(fired, idx)
+    nd = W.shape[0]
+    d0 = dest[0]
+    if split:
+        d1 = dest[1]
+        for q in range(n):
+            i = idx[q]
+            for j in range(nd):
+                x = W[j, i]
+                if x < 0:
+                    d1[j] += x
+                else:
+                    d0[j] += x
+    else:
+        for q in range(n):
+            i = idx[q]
+            for j in range(nd):
+                d0[j] += W[j, i]
+    return n
+
+
+# -- arrivals with per-synapse delays (ring buffer) ------------------------------------------------
+
+
+@njit(cache=True, fastmath=False)
+def arrive_sparse_delayed(fired, idx, indptr, indices, w, delays, buf, t, split):
+    """Like :func:`arrive_sparse`, into ``buf[(t + delay) % D]`` (``D = buf.shape[0]``)."""
+    n = fired_indices(fired, idx)
+    D = buf.shape[0]
+    for q in range(n):
+        i = idx[q]
+        for k in range(indptr[i], indptr[i + 1]):
+            x = w[k]
+            s = (t + delays[k]) % D
+            if split and x < 0:
+                buf[s, 1, indices[k]] += x
+            else:
+                buf[s, 0, indices[k]] += x
+    return n
+
+
+@njit(cache=True, fastmath=False)
+def arrive_dense_delayed(fired, idx, W, delays, buf, t, split):
+    """Like :func:`arrive_dense`, into ``buf[(t + delay) % D]``; ``delays`` is (n_dst, n_src)."""
+    n = fired_indices(fired, idx)
+    nd = W.shape[0]
+    D = buf.shape[0]
+    for q in range(n):
+        i = idx[q]
+        for j in range(nd):
+            x = W[j, i]
+            s = (t + delays[j, i]) % D
+            if split and x < 0:
+                buf[s, 1, j] += x
+            else:
+                buf[s, 0, j] += x
+    return n
+
+
+# -- numpy twins -----------------------------------------------------------------------------------
+
+
+def _channels(x, split):
+    """Masks of the weights going to channel 0 and channel 1."""
+    if not split:
+        return (slice(None), None)
+    neg = x < 0
+    return (~neg, neg)
+
+
+def arrive_sparse_numpy(fired, idx, indptr, indices, w, dest, split):
+    """Numpy twin of :func:`arrive_sparse` (``np.add.at`` adds in the same order as the loop)."""
+    rows = np.flatnonzero(fired)
+    ks = expand_rows(indptr, rows)
+    x, j = w[ks], indices[ks]
+    for ch, m in enumerate(_channels(x, split)):
+        if m is not None:
+            np.add.at(dest[ch], j[m], x[m])
+    return rows.size
+
+
+def _dense_pairs(W, rows):
+    nd = W.shape[0]
+    x = W[:, rows].ravel(order="F")  # column after column, as the loop visits them
+    j = np.tile(np.arange(nd), rows.size)
+    return x, j
+
+
+def arrive_dense_numpy(fired, idx, W, dest, split):
+    """Numpy twin of :func:`arrive_dense`."""
+    rows = np.flatnonzero(fired)
+    x, j = _dense_pairs(W, rows)
+    for ch, m in enumerate(_channels(x, split)):
+        if m is not None:
+            np.add.at(dest[ch], j[m], x[m])
+    return rows.size
+
+
+def arrive_sparse_delayed_numpy(fired, idx, indptr, indices, w, delays, buf, t, split):
+    """Numpy twin of :func:`arrive_sparse_delayed`."""
+    rows = np.flatnonzero(fired)
+    ks = expand_rows(indptr, rows)
+    x, j = w[ks], indices[ks]
+    s = (t + delays[ks].astype(np.int64)) % buf.shape[0]
+    ch = (x < 0).astype(np.int64) if split else np.zeros(x.size, dtype=np.int64)
+    np.add.at(buf, (s, ch, j), x)
+    return rows.size
+
+
+def arrive_dense_delayed_numpy(fired, idx, W, delays, buf, t, split):
+    """Numpy twin of :func:`arrive_dense_delayed`."""
+    rows = np.flatnonzero(fired)
+    x, j = _dense_pairs(W, rows)
+    s = (t + delays[:, rows].ravel(order="F").astype(np.int64)) % buf.shape[0]
+    ch = (x < 0).astype(np.int64) if split else np.zeros(x.size, dtype=np.int64)
+    np.add.at(buf, (s, ch, j), x)
+    return rows.size

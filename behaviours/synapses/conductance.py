@@ -1,0 +1,196 @@
+"""Conductance-based synapses with a reversal potential (COBA): exponential conductance, I = g (E - v)."""
+
+# ruff: noqa: E741  (I is the input current, as in the equations)
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numba import njit
+
+from pymonn.errors import ConfigurationError
+from pymonn.synapse_group import SynapseGroup
+
+from .._precision import clean_nonfinite
+from ._base import SynapticTransmission, read_number
+from ._propagation import (
+    arrive_dense,
+    arrive_dense_delayed,
+    arrive_dense_delayed_numpy,
+    arrive_dense_numpy,
+    arrive_sparse,
+    arrive_sparse_delayed,
+    arrive_sparse_delayed_numpy,
+    arrive_sparse_numpy,
+)
+
+__all__ = ["ConductanceSynapse"]
+
+
+@njit(cache=True, fastmath=False)
+def _cond_pass(g, decay, E, v, I, buf, slot):
+    """Deliver ``buf[slot]`` into g; ``I += g (E - v)``; then ``g *= decay``."""
+    n = I.shape[0]
+    deliver = buf.shape[0] > 0
+    gc = g[0]
+    a = decay[0]
+    for j in range(n):
+        x = gc[j]
+        if deliver:
+            x += buf[slot, 0, j]
+            buf[slot, 0, j] = 0
+        I[j] += x * (E - v[j])
+        gc[j] = x * a
+
+
+def _cond_pass_numpy(g, decay, E, v, I, buf, slot):
+    """Numpy twin of :func:`_cond_pass`."""
+    if buf.shape[0] > 0:
+        g += buf[slot]
+        buf[slot] = 0
+    I += g[0] * (E - v)
+    g *= decay[0]
+
+
+@njit(cache=True, fastmath=False)
+def cond_sparse(fired, I, t, v, idx, indptr, indices, w, g, decay, E, nobuf):
+    """One step of conductance synapses, CSR connectivity, no delays (compiled)."""
+    arrive_sparse(fired, idx, indptr, indices, w, g, False)
+    _cond_pass(g, decay, E, v, I, nobuf, 0)
+
+
+@njit(cache=True, fastmath=False)
+def cond_dense(fired, I, t, v, idx, W, g, decay, E, nobuf):
+    """One step, dense (n_dst, n_src) column-major weights, no delays (compiled)."""
+    arrive_dense(fired, idx, W, g, False)
+    _cond_pass(g, decay, E, v, I, nobuf, 0)
+
+
+@njit(cache=True, fastmath=False)
+def cond_sparse_delayed(fired, I, t, v, idx, indptr, indices, w, delays, buf, g, decay, E):
+    """One step, CSR connectivity with per-synapse delays (compiled)."""
+    arrive_sparse_delayed(fired, idx, indptr, indices, w, delays, buf, t, False)
+    _cond_pass(g, decay, E, v, I, buf, t % buf.shape[0])
+
+
+@njit(cache=True, fastmath=False)
+def cond_dense_delayed(fired, I, t, v, idx, W, delays, buf, g, decay, E):
+    """One step, dense weights with per-synapse delays (compiled)."""
+    arrive_dense_delayed(fired, idx, W, delays, buf, t, False)
+    _cond_pass(g, decay, E, v, I, buf, t % buf.shape[0])
+
+
+def cond_sparse_numpy(fired, I, t, v, idx, indptr, indices, w, g, decay, E, nobuf):
+    """Numpy twin of :func:`cond_sparse`."""
+    arrive_sparse_numpy(fired, idx, indptr, indices, w, g, False)
+    _cond_pass_numpy(g, decay, E, v, I, nobuf, 0)
+
+
+def cond_dense_numpy(fired, I, t, v, idx, W, g, decay, E, nobuf):
+    """Numpy twin of :func:`cond_dense`."""
+    arrive_dense_numpy(fired, idx, W, g, False)
+    _cond_pass_numpy(g, decay, E, v, I, nobuf, 0)
+
+
+def cond_sparse_delayed_numpy(fired, I, t, v, idx, indptr, indices, w, delays, buf, g, decay, E):
+    """Numpy twin of :func:`cond_sparse_delayed`."""
+    arrive_sparse_delayed_numpy(fired, idx, indptr, indices, w, delays, buf, t, False)
+    _cond_pass_numpy(g, decay, E, v, I, buf, t % buf.shape[0])
+
+
+def cond_dense_delayed_numpy(fired, I, t, v, idx, W, delays, buf, g, decay, E):
+    """Numpy twin of :func:`cond_dense_delayed`."""
+    arrive_dense_delayed_numpy(fired, idx, W, delays, buf, t, False)
+    _cond_pass_numpy(g, decay, E, v, I, buf, t % buf.shape[0])
+
+
+KERNELS = {
+    ("numba", True, False): cond_sparse, ("numba", False, False): cond_dense,
+    ("numba", True, True): cond_sparse_delayed, ("numba", False, True): cond_dense_delayed,
+    ("numpy", True, False): cond_sparse_numpy, ("numpy", False, False): cond_dense_numpy,
+    ("numpy", True, True): cond_sparse_delayed_numpy, ("numpy", False, True): cond_dense_delayed_numpy,
+}
+
+
+class ConductanceSynapse(SynapticTransmission):
+    r"""Conductance-based synapses: an exponentially decaying conductance with a reversal potential.
+
+    .. math::
+
+        \tau \frac{dg}{dt} = -g, \quad g \leftarrow g + w \text{ on arrival}, \qquad
+        I_{syn} = g \, (E - v)
+
+    This behaviour itself turns the conductance into a current: each step it adds
+    ``g * (E - v)`` (nS x mV = pA) into ``dst.accumulator(target)``, using the destination's ``v``
+    as the neuron model left it at the end of the previous step, then decays ``g`` exactly by
+    ``exp(-dt/tau)``. So any neuron model that reads its input current works with conductance
+    synapses, and a COBA network (Vogels & Abbott 2005) is two synapse groups: excitatory
+    (``E = 0 mV``, ``tau = 5 ms``) and inhibitory (``E = -80 mV``, ``tau = 10 ms``). The current
+    drives ``v`` toward ``E``: positive (depolarising) below ``E``, zero at ``E``, negative above.
+
+    Parameters
+    ----------
+    tau : float, ms
+        Conductance decay time constant (default 5 ms; Vogels & Abbott 2005 excitatory).
+    E : float, mV
+        Reversal potential (default 0 mV, excitatory; use -80 mV for inhibition).
+    target : str
+        Name of the destination's input array (default ``'I'``, pA).
+    mode, p, indegree, outdegree, i, j, W, weight, allow_self, delay
+        Connectivity (see :mod:`pymonn.behaviours.synapses._base`); ``weight`` is the conductance
+        increment in nS and must not be negative.
+    backend, check_finite
+        As for :class:`ExponentialSynapse`.
+
+    Variables written on the synapse group
+    --------------------------------------
+    g : nS (network dtype), the conductance of each destination neuron. Reads ``dst.v`` (mV);
+    adds into ``dst.accumulator(target)``.
+
+    Example
+    -------
+    >>> SynapseGroup(net, exc, P, behaviour={20: ConductanceSynapse(p=0.02, weight=0.6, tau=5.0, E=0.0)})
+    >>> SynapseGroup(net, inh, P, behaviour={20: ConductanceSynapse(p=0.02, weight=6.7, tau=10.0, E=-80.0)})
+    """
+
+    def _read_split(self, sg: SynapseGroup) -> bool:
+        self.tau = read_number(self, sg, "tau", 5.0, positive=True, unit="ms")
+        self.E = read_number(self, sg, "E", 0.0, unit="mV")
+        W = sg.W
+        if W.size and W.min() < 0:
+            raise ConfigurationError(
+                f"ConductanceSynapse on {sg.describe()}: weights are conductances in nS and must not be "
+                f"negative (smallest is {float(W.min())!r}); use E below rest for inhibition"
+            )
+        return False
+
+    def _setup_state(self, sg: SynapseGroup) -> None:
+        self.g = np.zeros((1, sg.dst.size), dtype=sg.dtype)
+        sg.g = self.g[0]
+
+    def _make_call(self, sg: SynapseGroup):
+        self.decay = np.exp(-self._dt / np.array([self.tau])).astype(sg.dtype)
+        E = sg.dtype.type(self.E)
+        kernel = KERNELS[(self.backend, self.sparse, self.delayed)]
+        head: tuple[Any, ...] = (self._idx,) + self._conn_args(sg)
+        tail: tuple[Any, ...] = (self.g, self.decay, E) + (() if self.delayed else (np.zeros((0, 1, 1), dtype=sg.dtype),))
+        rest = head + tail
+        return lambda fired, I, t, v: kernel(fired, I, t, v, *rest)
+
+    def iteration(self, sg: SynapseGroup) -> None:
+        if sg.W is not self._W or sg.dt != self._dt:
+            self._bind(sg)
+        dst = sg.dst
+        self._call(sg.src.fired, dst.accumulator(self.target), sg.network._iteration, dst.v)
+        if self._clean:
+            self._clean_state(sg)
+
+    def _clean_state(self, sg: SynapseGroup) -> None:
+        pairs = [(self.g, 0.0)] + ([(self.buffer, 0.0)] if self.buffer is not None else [])
+        clean_nonfinite(sg, self, pairs)
+
+    def reset_state(self) -> None:
+        """Zero the conductances and the delay buffer."""
+        super().reset_state()
+        self.g.fill(0)

@@ -210,9 +210,9 @@ def as_spike_trains(source: Any, *, n: int | None = None, t_start: float | None 
         i = np.concatenate([np.full(len(s), k, dtype=np.int64) for k, s in enumerate(trains)]) if trains \
             else np.empty(0, np.int64)
         if t_start is None and source and hasattr(source[0], "t_start"):
-            t_start = float(_train_ms(source[0].t_start))
+            t_start = float(_train_ms(source[0].t_start)[0])
         if t_stop is None and source and hasattr(source[0], "t_stop"):
-            t_stop = float(_train_ms(source[0].t_stop))
+            t_stop = float(_train_ms(source[0].t_stop)[0])
         return _finish_arrays(t, i, len(source) if n is None else n, t_start, t_stop, dt)
     arr = np.asarray(source)
     if arr.dtype == bool and arr.ndim == 2:

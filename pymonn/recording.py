@@ -141,6 +141,19 @@ class Recorder(Behaviour):
             b.clear()
         self._iterations.clear()
 
+    # -- tables (issue 6; pandas / neo imported lazily by pymonn.tables) --------------------------
+    def to_dataframe(self, variables: Any = None):
+        """The recording as a long-format pandas DataFrame; see :func:`pymonn.tables.to_dataframe`."""
+        from .tables import to_dataframe
+
+        return to_dataframe(self, variables)
+
+    def to_neo(self, **kwargs: Any):
+        """The recording as Neo SpikeTrains / AnalogSignals; see :func:`pymonn.tables.to_neo`."""
+        from .tables import to_neo
+
+        return to_neo(self, **kwargs)
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.variables!r}, every={self.every}, max_length={self.max_length})"
 

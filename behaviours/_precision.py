@@ -27,7 +27,7 @@ import numpy as np
 
 from pymonn.errors import NumericalWarning
 
-__all__ = ["compute_dtype", "needs_cleaning", "clean_nonfinite", "WorkingCopies"]
+__all__ = ["compute_dtype", "needs_cleaning", "clean_nonfinite", "WorkingCopies", "stochastic_round"]
 
 
 def compute_dtype(dtype: Any) -> np.dtype:
@@ -127,11 +127,41 @@ class WorkingCopies:
             out.append(buf)
         return out
 
-    def store(self, arrays: Sequence[np.ndarray], work: Sequence[np.ndarray]) -> None:
-        """Write kernel results back into the original arrays (a no-op when no copy was made)."""
+    def store(self, arrays: Sequence[np.ndarray], work: Sequence[np.ndarray],
+              rng: np.random.Generator | None = None) -> None:
+        """Write kernel results back into the original arrays (a no-op when no copy was made).
+
+        With ``rng`` the float16 values are rounded stochastically (see :func:`stochastic_round`),
+        which keeps increments smaller than float16's spacing on average instead of losing them.
+        """
         if not self.converting:
             return
         with np.errstate(over="ignore", invalid="ignore"):
             for a, w in zip(arrays, work, strict=True):
-                if w is not a:
+                if w is a:
+                    continue
+                if rng is not None:
+                    stochastic_round(w, a, rng)
+                else:
                     np.copyto(a, w, casting="same_kind")
+
+
+def stochastic_round(values: np.ndarray, out: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Round ``values`` to ``out``'s (lower) precision up or down at random, without bias.
+
+    A value lying a fraction ``f`` of the way from its lower to its upper representable neighbour
+    is rounded up with probability ``f``, so the expected stored value equals the exact one. A slow
+    variable whose per-step change is below float16's spacing (0.25 at 256, 0.002 near 3) then
+    still drifts at the right speed on average, where round-to-nearest would freeze it.
+    The uniforms come from ``rng`` (the network's generator).
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        near = values.astype(out.dtype)
+        back = near.astype(values.dtype)
+        toward = np.where(back > values, -np.inf, np.inf).astype(out.dtype)
+        other = np.nextafter(near, toward)
+        gap = other.astype(values.dtype) - back
+        frac = np.where(gap != 0, (values - back) / np.where(gap != 0, gap, 1), 0)
+        take = rng.random(values.shape, dtype=np.float32) < frac
+        out[...] = np.where(take & np.isfinite(other), other, near)
+    return out

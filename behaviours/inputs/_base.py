@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from pymonn.behaviour import Behaviour
-from pymonn.errors import ConfigurationError, ConfigurationTypeError
+from pymonn.errors import ConfigurationError, ConfigurationTypeError, InitStringError
 
 #: Tolerance (in steps) under which a time is taken to lie on the step grid.
 GRID_TOL = 1e-9
@@ -71,7 +71,12 @@ class InputBehaviour(Behaviour):
             test = np.array([value])
         else:
             if isinstance(raw, str):
-                arr = obj.vector(raw, dtype=np.float64)
+                try:
+                    arr = obj.vector(raw, dtype=np.float64)
+                except InitStringError as exc:
+                    raise InitStringError(
+                        f"{type(self).__name__} on {obj.describe()}: parameter {name!r}: {exc}"
+                    ) from None
             else:
                 try:
                     arr = np.asarray(raw, dtype=np.float64)

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from pymonn.behaviour import Behaviour
-from pymonn.errors import ConfigurationError, ConfigurationTypeError
+from pymonn.errors import ConfigurationError, ConfigurationTypeError, InitStringError
 
 from .._precision import WorkingCopies, clean_nonfinite, compute_dtype, needs_cleaning
 
@@ -53,6 +53,11 @@ class NeuronModel(Behaviour):
     check_finite : bool, optional
         Check the state for NaN/Inf after each step and reset such values (counted in
         ``group.cleaned_count``). Default: only in float16 networks.
+    stochastic_rounding : bool
+        float16 networks only: store the float32 results of each step into the float16 state
+        with unbiased stochastic rounding (default True, uniforms from ``net.rng``), so that
+        slow variables whose change per step is below float16's spacing (AdEx's ``w``,
+        Hindmarsh-Rose's ``z``) still evolve; False rounds to nearest.
     """
 
     #: Key under which the model is usually attached (input 10 < synapses 20 < model 30 < plasticity 40).
@@ -70,10 +75,19 @@ class NeuronModel(Behaviour):
         self._clean = needs_cleaning(obj.dtype, self.parameter("check_finite", None))
         self._work = WorkingCopies(obj.dtype)
         self.work_dtype = compute_dtype(obj.dtype)
+        stochastic = self.parameter("stochastic_rounding", True)
+        if not isinstance(stochastic, (bool, np.bool_)):
+            raise self._fail(obj, "stochastic_rounding", "True or False", stochastic)
+        #: generator for stochastic rounding of float16 state (None: round to nearest / no rounding)
+        self._round_rng = obj.rng if (stochastic and self._work.converting) else None
         if not hasattr(obj, "cleaned_count"):
             obj.cleaned_count = 0
 
     # -- parameters ----------------------------------------------------------------------------
+    def store(self, arrays, work) -> None:
+        """Write the kernel's working copies back into the state (float16: rounding as configured)."""
+        self._work.store(arrays, work, self._round_rng)
+
     def _fail(self, obj: Any, name: str, expected: str, value: Any) -> ConfigurationError:
         shown = value if not isinstance(value, np.ndarray) or value.size <= 6 else f"array {value.shape}"
         return ConfigurationError(
@@ -92,7 +106,7 @@ class NeuronModel(Behaviour):
         if raw is None or isinstance(raw, (bool, np.bool_)):
             raise self._fail(obj, name, expected or "a number, an init string or one value per neuron", raw)
         if isinstance(raw, str):
-            arr = np.asarray(obj.vector(raw, dtype=np.float64), dtype=np.float64)
+            arr = np.asarray(self.evaluate(obj, name, raw, np.float64), dtype=np.float64)
         elif isinstance(raw, numbers.Real):
             arr = np.array([float(raw)])
         else:
@@ -147,11 +161,18 @@ class NeuronModel(Behaviour):
             if arr.shape not in ((), (1,), (obj.size,)):
                 raise self._fail(obj, name, f"a number, an init string or an array of shape ({obj.size},)", arr.shape)
             spec = arr
-        value = obj.vector(spec)
+        value = self.evaluate(obj, name, spec)
         if not _finite(value.astype(np.float64)):
             raise self._fail(obj, name, "finite initial values", spec)
         setattr(obj, name, value)
         return value
+
+    def evaluate(self, obj: Any, name: str, spec: Any, dtype: Any = None) -> np.ndarray:
+        """``obj.vector(spec)``, with init-string errors naming this behaviour, group and parameter."""
+        try:
+            return obj.vector(spec, dtype=dtype)
+        except InitStringError as exc:
+            raise InitStringError(f"{type(self).__name__} on {obj.describe()}: parameter {name!r}: {exc}") from None
 
     def clean(self, obj: Any, pairs) -> None:
         """Reset NaN/Inf state (float16 networks, or when ``check_finite=True``)."""

@@ -181,6 +181,6 @@ class AdEx(NeuronModel):
         p = self.p
         self._kernel(wv, ww, wI, obj.refractory, obj.fired, p["C"], p["g_L"], p["E_L"], p["V_T"], p["Delta_T"],
                      p["a"], p["tau_w"], p["b"], p["V_r"], p["v_peak"], self.n_ref, self.ps, dt)
-        self._work.store((v, w), (wv, ww))
+        self.store((v, w), (wv, ww))
         if self._clean:
             self.clean(obj, [(v, p["V_r"]), (w, 0.0)])

@@ -141,7 +141,7 @@ class HindmarshRose(NeuronModel):
         p = self.p
         self._kernel(*work, obj.fired, p["a"], p["b"], p["c"], p["d"], p["r"], p["s"], p["x_R"], p["x_th"],
                      self.ps, obj.dt)
-        self._work.store(state, work[:3])
+        self.store(state, work[:3])
         if self._clean:
             r = self._reset
             self.clean(obj, [(obj.x, r["x"]), (obj.y, r["y"]), (obj.z, r["z"])])

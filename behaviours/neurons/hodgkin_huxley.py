@@ -179,7 +179,7 @@ class HodgkinHuxley(NeuronModel):
         p = self.p
         self._kernel(*work, obj.fired, p["C"], p["g_Na"], p["g_K"], p["g_L"], p["E_Na"], p["E_K"], p["E_L"],
                      p["v_spike"], self.ps, obj.dt)
-        self._work.store(state, work[:4])
+        self.store(state, work[:4])
         if self._clean:
             r = self._rest
             self.clean(obj, [(obj.v, -65.0), (obj.m, r["m"]), (obj.h, r["h"]), (obj.n, r["n"])])

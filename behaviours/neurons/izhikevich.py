@@ -129,6 +129,6 @@ class Izhikevich(NeuronModel):
         wv, wu, wI = self._work.load((v, u, I))
         p = self.p
         self._kernel(wv, wu, wI, obj.fired, p["a"], p["b"], p["c"], p["d"], p["v_peak"], self.ps, obj.dt)
-        self._work.store((v, u), (wv, wu))
+        self.store((v, u), (wv, wu))
         if self._clean:
             self.clean(obj, [(v, p["c"]), (u, p["b"] * p["c"])])

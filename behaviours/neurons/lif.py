@@ -149,5 +149,5 @@ class LIF(NeuronModel):
         p = self.p
         self._kernel(wv, wI, obj.refractory, obj.fired, p["v_rest"], p["v_reset"], p["v_th"], p["gain"],
                      self.decay, self.decay_last, self.n_ref, self.ps)
-        self._work.store((v,), (wv,))
+        self.store((v,), (wv,))
         self.clean(obj, [(v, p["v_reset"])])

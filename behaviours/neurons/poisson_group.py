@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from pymonn.behaviour import Behaviour
-from pymonn.errors import ConfigurationError
+from pymonn.errors import ConfigurationError, InitStringError
 
 __all__ = ["PoissonGroup"]
 
@@ -55,7 +55,10 @@ class PoissonGroup(Behaviour):
         if isinstance(rate, (bool, np.bool_)) or rate is None:
             raise self._fail(rate, "a rate in Hz (number, init string or one per neuron)")
         if isinstance(rate, str):
-            arr = obj.vector(rate, dtype=np.float64)
+            try:
+                arr = obj.vector(rate, dtype=np.float64)
+            except InitStringError as exc:
+                raise InitStringError(f"PoissonGroup on {obj.describe()}: parameter 'rate': {exc}") from None
         else:
             try:
                 arr = np.asarray(rate, dtype=np.float64)

@@ -1,0 +1,143 @@
+"""LIF: analytic f-I curve, rheobase, exact refractory period, kernel twins, parameter errors."""
+
+import numpy as np
+import pytest
+from pymonn.behaviours import LIF, ConstantCurrent
+from pymonn.behaviours.neurons.lif import lif_step_numba, lif_step_numpy
+
+from pymonn import ConfigurationError, Network, NeuronGroup, Recorder
+
+TAU, C, V_REST, V_TH, V_RESET, T_REF = 10.0, 250.0, -70.0, -55.0, -70.0, 2.0
+GAIN = TAU / C  # mV per pA
+RHEOBASE = (V_TH - V_REST) / GAIN  # 375 pA
+
+
+def analytic_rate(current, t_ref=T_REF):
+    """Firing rate (Hz) of the LIF for a constant current above rheobase."""
+    v_inf = V_REST + GAIN * np.asarray(current)
+    period = t_ref + TAU * np.log((v_inf - V_RESET) / (v_inf - V_TH))
+    return 1000.0 / period
+
+
+def test_f_i_curve_matches_analytic_formula(run_group, trains):
+    currents = np.array([400.0, 500.0, 700.0, 1000.0, 2000.0])  # 13 .. 240 Hz
+    _, g = run_group(5, {10: ConstantCurrent(amplitude=currents), 30: LIF()}, 500, dt=0.01)
+    rates = np.array([1000.0 / np.mean(np.diff(t)) for t in trains(g)])
+    expected = analytic_rate(currents)
+    assert np.all(np.abs(rates / expected - 1) < 0.01), (rates, expected)
+    # report: relative errors
+    print("LIF f-I relative errors:", np.round(rates / expected - 1, 5))
+
+
+def test_no_spike_at_or_below_rheobase(run_group, trains):
+    currents = np.array([0.0, 0.5 * RHEOBASE, 0.99 * RHEOBASE, RHEOBASE, 1.02 * RHEOBASE])
+    _, g = run_group(5, {10: ConstantCurrent(amplitude=currents), 30: LIF()}, 1000, dt=0.1)
+    counts = [len(t) for t in trains(g)]
+    assert counts[:4] == [0, 0, 0, 0]
+    assert counts[4] > 0  # just above rheobase it fires, at the analytic rate
+    assert 1000.0 / np.mean(np.diff(trains(g)[4])) == pytest.approx(analytic_rate(1.02 * RHEOBASE), rel=0.01)
+
+
+def test_refractory_period_whole_steps_is_exact(run_group, spike_steps):
+    # a current so strong that v crosses threshold in the first free step: ISI = t_ref + dt exactly
+    _, g = run_group(1, {10: ConstantCurrent(amplitude=1e6), 30: LIF(t_ref=2.0)}, 100, dt=0.1,
+                     record=["v"])
+    it, _ = spike_steps(g)
+    assert set(np.diff(it)) == {21}
+    v = g["Recorder", 0]["v"][:, 0]
+    for k in it[:-1]:  # k is 1-based; row k-1 is that step. Clamped at reset for 20 steps after each spike
+        assert np.all(v[k - 1:k + 20] == V_RESET)
+
+
+@pytest.mark.parametrize("t_ref", [2.05, 1.234, 0.0])
+def test_refractory_period_exact_when_not_on_grid(t_ref):
+    """The voltage trace equals the analytic solution at every step, including the step in
+    which a refractory period that is not a multiple of dt ends."""
+    dt, current = 0.1, 500.0
+    net = Network(dt=dt, seed=0)
+    g = NeuronGroup(net, 1, {10: ConstantCurrent(amplitude=current), 30: LIF(t_ref=t_ref),
+                             90: Recorder(["v", "fired"])})
+    net.run(100, progress=False)
+    v = g["Recorder", 0]["v"][:, 0]
+    fired = g["Recorder", 0]["fired"][:, 0]
+    t = np.arange(1, len(v) + 1) * dt
+    v_inf = V_REST + GAIN * current
+    spike_t = t[fired]
+    assert len(spike_t) >= 5
+    # analytic trajectory after each spike at t_s: v_reset until t_s + t_ref, then exponential relaxation
+    for ts, tn in zip(spike_t[:-1], spike_t[1:], strict=True):
+        seg = (t > ts) & (t < tn)
+        free = np.maximum(t[seg] - ts - t_ref, 0.0)
+        expected = v_inf + (V_RESET - v_inf) * np.exp(-free / TAU)
+        np.testing.assert_allclose(v[seg], expected, rtol=0, atol=1e-9)
+        # the next spike is in the first step whose analytic v reaches threshold
+        free_next = tn - ts - t_ref
+        assert v_inf + (V_RESET - v_inf) * np.exp(-free_next / TAU) >= V_TH
+        assert v_inf + (V_RESET - v_inf) * np.exp(-(free_next - dt) / TAU) < V_TH
+
+
+def test_r_instead_of_c_m_and_per_neuron_parameters(run_group, trains):
+    currents = np.array([500.0, 500.0])
+    # R = 40 MOhm equals tau_m / C_m = 10 / 250 GOhm; second neuron has a longer refractory period
+    _, g = run_group(2, {10: ConstantCurrent(amplitude=currents), 30: LIF(R=40.0, t_ref=[2.0, 5.0])}, 500, dt=0.01)
+    r = [1000.0 / np.mean(np.diff(t)) for t in trains(g)]
+    assert r[0] == pytest.approx(analytic_rate(500.0, 2.0), rel=0.005)
+    assert r[1] == pytest.approx(analytic_rate(500.0, 5.0), rel=0.005)
+
+
+def _random_state(rng, n, dtype):
+    v = rng.uniform(-75, -54, n).astype(dtype)
+    current = rng.uniform(0, 2000, n).astype(dtype)
+    ref = rng.integers(0, 4, n).astype(np.int32)
+    return v, current, ref
+
+
+@pytest.mark.parametrize("per_neuron", [False, True])
+def test_numba_kernel_equals_numpy_twin_bit_for_bit(rng, per_neuron):
+    n = 1000
+    size = n if per_neuron else 1
+    params = dict(v_rest=rng.uniform(-72, -68, size), v_reset=rng.uniform(-75, -70, size),
+                  v_th=rng.uniform(-56, -54, size), gain=rng.uniform(0.03, 0.05, size),
+                  decay=np.exp(-0.1 / rng.uniform(5, 20, size)), decay_last=np.exp(-0.05 / rng.uniform(5, 20, size)),
+                  n_ref=rng.integers(1, 30, size).astype(np.int32))
+    v, current, ref = _random_state(rng, n, np.float64)
+    a = [v.copy(), current, ref.copy(), np.zeros(n, bool)]
+    b = [v.copy(), current, ref.copy(), np.zeros(n, bool)]
+    for _ in range(50):
+        lif_step_numba(*a, *params.values(), int(per_neuron))
+        lif_step_numpy(*b, *params.values(), int(per_neuron))
+        assert np.array_equal(a[0], b[0]) and np.array_equal(a[2], b[2]) and np.array_equal(a[3], b[3])
+    assert a[3].any() or (a[2] > 0).any()
+
+
+def test_backends_give_identical_networks():
+    def run(backend):
+        net = Network(dt=0.1, seed=3)
+        g = NeuronGroup(net, 200, {10: ConstantCurrent(amplitude="uniform(300, 900)"),
+                                   30: LIF(backend=backend, v="-70;-55", t_ref=2.5)})
+        net.run(200, progress=False)
+        return g.v.copy(), g.refractory.copy()
+
+    (v1, r1), (v2, r2) = run("numba"), run("numpy")
+    assert np.array_equal(v1, v2) and np.array_equal(r1, r2)
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    (dict(tau_m=-1.0), ["LIF", "'g'", "tau_m", "positive"]),
+    (dict(C_m=0.0), ["C_m", "positive"]),
+    (dict(C_m=250.0, R=40.0), ["R", "C_m"]),
+    (dict(v_reset=-50.0), ["v_reset", "below v_th"]),
+    (dict(t_ref=-2.0), ["t_ref", "non-negative"]),
+    (dict(tau_m=[10.0, 20.0, 30.0]), ["tau_m", "shape (2,)"]),
+    (dict(v_th=float("nan")), ["v_th", "finite"]),
+    (dict(backend="cuda"), ["backend", "numba"]),
+])
+def test_bad_parameters_raise_configuration_error(kwargs, words):
+    net = Network(dt=0.1)
+    NeuronGroup(net, 2, {30: LIF(**kwargs)}, tag="g")
+    with pytest.raises(Exception) as info:
+        net.initialize()
+    err = info.value.__cause__ or info.value
+    assert isinstance(err, ConfigurationError)
+    for w in words:
+        assert w in str(err), (w, str(err))

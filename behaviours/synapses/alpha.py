@@ -14,6 +14,7 @@ from pymonn.synapse_group import SynapseGroup
 from .._precision import clean_nonfinite
 from ._base import SynapticTransmission, read_number
 from ._propagation import (
+    TINY,
     arrive_dense,
     arrive_dense_delayed,
     arrive_dense_delayed_numpy,
@@ -22,6 +23,7 @@ from ._propagation import (
     arrive_sparse_delayed,
     arrive_sparse_delayed_numpy,
     arrive_sparse_numpy,
+    flush_numpy,
 )
 
 __all__ = ["AlphaSynapse"]
@@ -31,7 +33,8 @@ __all__ = ["AlphaSynapse"]
 def _alpha_pass(x, y, decay, coef, I, buf, slot):
     """Deliver ``buf[slot]`` into x; ``I += y``; then advance (x, y) exactly by one step.
 
-    ``y <- a (y + c x)``, ``x <- a x`` with ``a = exp(-dt/tau)`` and ``c = e dt / tau``.
+    ``y <- a (y + c x)``, ``x <- a x`` with ``a = exp(-dt/tau)`` and ``c = e dt / tau``; values
+    below ``TINY`` are flushed to 0.
     """
     n = I.shape[0]
     deliver = buf.shape[0] > 0
@@ -47,8 +50,10 @@ def _alpha_pass(x, y, decay, coef, I, buf, slot):
                 buf[slot, ch, j] = 0
             yv = yc[j]
             I[j] += yv
-            yc[j] = a * (yv + c * xv)
-            xc[j] = a * xv
+            yn = a * (yv + c * xv)
+            xn = a * xv
+            yc[j] = yn if abs(yn) >= TINY else 0.0
+            xc[j] = xn if abs(xn) >= TINY else 0.0
 
 
 def _alpha_pass_numpy(x, y, decay, coef, I, buf, slot):
@@ -60,6 +65,8 @@ def _alpha_pass_numpy(x, y, decay, coef, I, buf, slot):
         I += y[ch]
     y[...] = decay[:, None] * (y + coef[:, None] * x)
     x *= decay[:, None]
+    flush_numpy(y)
+    flush_numpy(x)
 
 
 @njit(cache=True, fastmath=False)

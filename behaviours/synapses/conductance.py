@@ -15,6 +15,7 @@ from pymonn.synapse_group import SynapseGroup
 from .._precision import clean_nonfinite
 from ._base import SynapticTransmission, read_number
 from ._propagation import (
+    TINY,
     arrive_dense,
     arrive_dense_delayed,
     arrive_dense_delayed_numpy,
@@ -23,6 +24,7 @@ from ._propagation import (
     arrive_sparse_delayed,
     arrive_sparse_delayed_numpy,
     arrive_sparse_numpy,
+    flush_numpy,
 )
 
 __all__ = ["ConductanceSynapse"]
@@ -30,7 +32,7 @@ __all__ = ["ConductanceSynapse"]
 
 @njit(cache=True, fastmath=False)
 def _cond_pass(g, decay, E, v, I, buf, slot):
-    """Deliver ``buf[slot]`` into g; ``I += g (E - v)``; then ``g *= decay``."""
+    """Deliver ``buf[slot]`` into g; ``I += g (E - v)``; then ``g *= decay`` (flushed below ``TINY``)."""
     n = I.shape[0]
     deliver = buf.shape[0] > 0
     gc = g[0]
@@ -41,7 +43,8 @@ def _cond_pass(g, decay, E, v, I, buf, slot):
             x += buf[slot, 0, j]
             buf[slot, 0, j] = 0
         I[j] += x * (E - v[j])
-        gc[j] = x * a
+        y = x * a
+        gc[j] = y if abs(y) >= TINY else 0.0
 
 
 def _cond_pass_numpy(g, decay, E, v, I, buf, slot):
@@ -51,6 +54,7 @@ def _cond_pass_numpy(g, decay, E, v, I, buf, slot):
         buf[slot] = 0
     I += g[0] * (E - v)
     g *= decay[0]
+    flush_numpy(g)
 
 
 @njit(cache=True, fastmath=False)

@@ -14,6 +14,7 @@ from pymonn.synapse_group import SynapseGroup
 from .._precision import clean_nonfinite
 from ._base import SynapticTransmission, read_number
 from ._propagation import (
+    TINY,
     arrive_dense,
     arrive_dense_delayed,
     arrive_dense_delayed_numpy,
@@ -22,6 +23,7 @@ from ._propagation import (
     arrive_sparse_delayed,
     arrive_sparse_delayed_numpy,
     arrive_sparse_numpy,
+    flush_numpy,
 )
 
 __all__ = ["ExponentialSynapse"]
@@ -32,7 +34,10 @@ __all__ = ["ExponentialSynapse"]
 
 @njit(cache=True, fastmath=False)
 def _exp_pass(state, decay, I, buf, slot):
-    """``I += g`` then ``g *= decay`` per channel; with a ring buffer, slot ``slot`` is added to g first."""
+    """``I += g`` then ``g *= decay`` per channel; with a ring buffer, slot ``slot`` is added to g first.
+
+    Decayed values below ``TINY`` are flushed to 0 (no subnormal arithmetic).
+    """
     n = I.shape[0]
     deliver = buf.shape[0] > 0
     g0 = state[0]
@@ -44,7 +49,8 @@ def _exp_pass(state, decay, I, buf, slot):
                 x += buf[slot, 0, j]
                 buf[slot, 0, j] = 0
             I[j] += x
-            g0[j] = x * a0
+            y = x * a0
+            g0[j] = y if abs(y) >= TINY else 0.0
     else:
         g1 = state[1]
         a1 = decay[1]
@@ -57,8 +63,10 @@ def _exp_pass(state, decay, I, buf, slot):
                 buf[slot, 0, j] = 0
                 buf[slot, 1, j] = 0
             I[j] += x0 + x1
-            g0[j] = x0 * a0
-            g1[j] = x1 * a1
+            y0 = x0 * a0
+            y1 = x1 * a1
+            g0[j] = y0 if abs(y0) >= TINY else 0.0
+            g1[j] = y1 if abs(y1) >= TINY else 0.0
 
 
 def _exp_pass_numpy(state, decay, I, buf, slot):
@@ -71,6 +79,7 @@ def _exp_pass_numpy(state, decay, I, buf, slot):
     else:
         I += state[0] + state[1]
     state *= decay[:, None]
+    flush_numpy(state)
 
 
 # -- the four arrangements (sparse / dense, with / without delays) ------------------------------

@@ -322,26 +322,47 @@ def test_fired_indices_scan_matches_flatnonzero():
 
 
 # -- precision ----------------------------------------------------------------------------------------
-def _precision_run(dtype):
+def _precision_run(dtype, steps=2000):
+    """Feed-forward: identical Poisson spikes into clamped neurons through every kernel kind."""
     net = Network(dt=0.1, seed=2, dtype=dtype)
+    drive = NeuronGroup(net, 200, {30: PoissonGroup(rate=20.0)})
+    P = NeuronGroup(net, 50, {25: Clamp(v="-80;-50"), 90: Recorder(["I"])})
+    groups = [
+        SynapseGroup(net, drive, P, behaviour={20: ExponentialSynapse(p=0.2, weight="uniform(-20, 40)", tau_inh=10.0,
+                                                                        delay="integers(0, 5)")}),
+        SynapseGroup(net, drive, P, behaviour={20: AlphaSynapse(p=0.1, weight="uniform(0, 30)")}),
+        SynapseGroup(net, drive, P, behaviour={20: DeltaSynapse(p=0.1, weight="uniform(0, 30)", mode="dense")}),
+        SynapseGroup(net, drive, P, behaviour={20: ConductanceSynapse(p=0.1, weight="uniform(0, 1)", E=0.0)}),
+    ]
+    net.initialize()
+    net.simulate_iterations(steps, progress=False)
+    return P["Recorder", 0]["I"].astype(np.float64), groups
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float16])
+def test_low_precision_synaptic_input_stays_finite_and_close_to_float64(dtype):
+    ref, _ = _precision_run(np.float64)
+    I, groups = _precision_run(dtype)
+    for sg in groups:
+        assert sg.W.dtype == dtype
+    assert groups[0].I_syn.dtype == dtype and groups[3].g.dtype == dtype
+    assert np.all(np.isfinite(I))
+    scale = np.abs(ref).mean()
+    assert scale > 100.0
+    tol = 1e-5 if dtype == np.float32 else 4e-2  # float16 keeps about 3 significant digits (measured 1.5%)
+    assert np.abs(I - ref).mean() / scale < tol
+
+
+def test_float16_network_with_lif_runs_without_nan():
+    net = Network(dt=0.1, seed=2, dtype=np.float16)
     drive = NeuronGroup(net, 100, {30: PoissonGroup(rate=40.0)})
     P = NeuronGroup(net, 200, {30: LIF(), 90: EventRecorder("fired")})
     sg1 = SynapseGroup(net, drive, P, behaviour={20: ExponentialSynapse(p=0.2, weight=150.0, delay="integers(0, 5)")})
     sg2 = SynapseGroup(net, P, P, behaviour={20: AlphaSynapse(p=0.05, weight="uniform(-20, 10)", tau_inh=3.0)})
     net.initialize()
     net.simulate_iterations(2000, progress=False)
-    return net, P, sg1, sg2
-
-
-@pytest.mark.parametrize("dtype", [np.float32, np.float16])
-def test_low_precision_networks_run_finite_at_the_float64_rate(dtype):
-    _, P64, _, _ = _precision_run(np.float64)
-    net, P, sg1, sg2 = _precision_run(dtype)
-    assert sg1.W.dtype == dtype and sg1.I_syn.dtype == dtype and sg2.I_syn.dtype == dtype
     assert np.all(np.isfinite(sg1.I_syn)) and np.all(np.isfinite(sg2.I_syn)) and np.all(np.isfinite(P.v))
-    n64, n = P64["EventRecorder", 0].count(), P["EventRecorder", 0].count()
-    assert n64 > 1000
-    assert abs(n - n64) / n64 < 0.10
+    assert P["EventRecorder", 0].count() > 1000
 
 
 # -- set-up, parameters and validation -----------------------------------------------------------------

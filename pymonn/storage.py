@@ -108,8 +108,32 @@ def _collect_value(path: str, value: Any, out: dict, containers: dict, skipped: 
         containers[path] = [type(value).__name__, len(value)]
         for k, v in enumerate(value):
             out[f"{path}[{k}]"] = np.array(v, copy=True)
+    elif (fields := _record_fields(value)) is not None:
+        containers[path] = ["record", type(value).__qualname__, sorted(fields)]
+        for name, v in fields.items():
+            out[f"{path}.{name}"] = np.array(v, copy=True) if isinstance(v, np.ndarray) else v
     else:
         skipped.append(f"{path} ({type(value).__name__})")
+
+
+def _record_fields(value: Any) -> dict[str, Any] | None:
+    """Public fields of a small object made only of arrays and scalars (e.g. a CSR matrix), else None."""
+    if isinstance(value, (type, dict, set, list, tuple, np.ndarray)) or callable(value):
+        return None
+    names = list(getattr(value, "__dict__", {}))
+    for cls in type(value).__mro__:
+        slots = cls.__dict__.get("__slots__", ())
+        names.extend([slots] if isinstance(slots, str) else slots)
+    fields = {}
+    for name in dict.fromkeys(names):
+        if name.startswith("_") or not hasattr(value, name):
+            continue
+        v = getattr(value, name)
+        if _is_array(v) or v is None or isinstance(v, (bool, int, float, str)):
+            fields[name] = v
+        else:
+            return None
+    return fields if any(isinstance(v, np.ndarray) for v in fields.values()) else None
 
 
 def _attributes(obj: Any, skip: frozenset) -> list[tuple[str, Any]]:
@@ -267,6 +291,23 @@ def _describe_value(v: Any) -> str:
 
 def _plan_value(where: str, name: str, current: Any, saved: Any, kind: Any, problems: list[str]):
     """Check one value and return a function that applies it (or None after a problem)."""
+    if isinstance(kind, list) and kind[0] == "record":  # an object of arrays and scalars (a CSR matrix ...)
+        fields = _record_fields(current) if current is not _MISSING else None
+        if fields is None or type(current).__qualname__ != kind[1] or sorted(fields) != kind[2]:
+            problems.append(f"{where}.{name}: file has a {kind[1]} with fields {kind[2]}, network has "
+                            f"{type(current).__name__ if current is not _MISSING else 'nothing'}")
+            return None
+        steps = []
+        for field in kind[2]:
+            step = _plan_value(where, f"{name}.{field}", fields[field], saved[field], None, problems)
+            if step is None:
+                return None
+            steps.append((field, step))
+
+        def apply_record(_obj, _name, steps=steps, rec=current):
+            for field, step in steps:
+                step(rec, field)
+        return apply_record
     if isinstance(kind, list):  # list/tuple of arrays
         length = kind[1]
         if not isinstance(current, (list, tuple)) or len(current) != length:
@@ -372,8 +413,20 @@ def load_state_dict(net: Any, state: Mapping[str, Any], *, strict: bool = True) 
                         problems.append(f"{who}: variable {name!r} is in the network but not in the file")
                     continue
                 kind = containers.get(key)
-                saved = [state[f"{key}[{k}]"] for k in range(kind[1])] if isinstance(kind, list) else state[key]
-                used.update([f"{key}[{k}]" for k in range(kind[1])] if isinstance(kind, list) else [key])
+                if isinstance(kind, list) and kind[0] == "record":
+                    members = [f"{key}.{f}" for f in kind[2]]
+                    missing = [m for m in members if m not in state]
+                    if missing:
+                        problems.append(f"{who}: the file lacks {missing}")
+                        continue
+                    saved = {f: state[m] for f, m in zip(kind[2], members, strict=True)}
+                    used.update(members)
+                elif isinstance(kind, list):
+                    saved = [state[f"{key}[{k}]"] for k in range(kind[1])]
+                    used.update(f"{key}[{k}]" for k in range(kind[1]))
+                else:
+                    saved = state[key]
+                    used.add(key)
                 step = _plan_value(who, name, present.get(name, _MISSING), saved, kind, problems)
                 if step is not None:
                     plan.append(lambda st=step, t=target, n=name: st(t, n))
@@ -416,6 +469,10 @@ def _names_under(state: Mapping[str, Any], tpath: str, containers: Mapping[str, 
             continue
         if rest.endswith("]") and "[" in rest:
             base = rest[: rest.rindex("[")]
+            if isinstance(containers.get(prefix + base), list):
+                rest = base
+        elif "." in rest:  # a field of a record (attribute names have no dots)
+            base = rest.split(".", 1)[0]
             if isinstance(containers.get(prefix + base), list):
                 rest = base
         names.append(rest)

@@ -349,3 +349,31 @@ def test_save_and_load_recordings(tmp_path):
         np.testing.assert_array_equal(rec["synapse/ee/92/np.mean(W)"], net.ee.behaviours[92]["np.mean(W)"])
     one = load_recordings(save_recordings(net.exc.behaviours[91], tmp_path / "one.npz"))
     assert set(one) == {"exc/fired.t", "exc/fired.i"}
+
+
+def test_library_network_with_sparse_delayed_synapses_continues_bit_for_bit(tmp_path):
+    """The behaviour library's state (CSR connectivity objects, delay ring buffers) round-trips."""
+    lib = pytest.importorskip("pymonn.behaviours", reason="the behaviour library is part of the repository")
+
+    def build():
+        net = Network(dt=0.1, seed=3)
+        e = NeuronGroup(net, 200, {10: lib.PoissonInput(N=100, rate=20.0, weight=4000.0), 30: lib.LIF(v="-70;-55"),
+                                   90: EventRecorder("fired")}, tag="e")
+        SynapseGroup(net, e, e, tag="ee", behaviour={20: lib.DeltaSynapse(mode="sparse", p=0.1, weight=20.0, delay=2)})
+        SynapseGroup(net, e, e, tag="ei", behaviour={21: lib.DeltaSynapse(p=0.1, weight=-10.0)})
+        net.initialize()
+        return net
+
+    straight = build()
+    straight.simulate_iterations(600, progress=False)
+    first = build()
+    first.simulate_iterations(250, progress=False)
+    sd = first.state_dict()
+    assert {"synapse/ee/csr.indptr", "synapse/ee/csr.indices", "synapse/ee/csr.data"} <= set(sd)
+    first.save(tmp_path / "lib.npz")
+    resumed = build()
+    resumed.load(tmp_path / "lib.npz")
+    resumed.simulate_iterations(350, progress=False)
+    assert straight.e.behaviours[90].count() > 500
+    np.testing.assert_array_equal(straight.e.v, resumed.e.v)
+    np.testing.assert_array_equal(straight.e.behaviours[90]["fired"], resumed.e.behaviours[90]["fired"])

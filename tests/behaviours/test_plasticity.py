@@ -194,18 +194,19 @@ def _triplet_reference(pre_times, post_times, w0, p, nearest):
         o2 *= np.exp(-d / p["tau_y"])
         last = t
         if kind == 0:
-            w = min(max(w - o1 * (p["A2_minus"] + p["A3_minus"] * r2), 0.0), 1.0)
+            w = min(max(w - o1 * (p["A2_minus"] + p["A3_minus"] * r2), 0.0), W_MAX)
             r1, r2 = (1.0, 1.0) if nearest else (r1 + 1, r2 + 1)
         else:
-            w = min(max(w + r1 * (p["A2_plus"] + p["A3_plus"] * o2), 0.0), 1.0)
+            w = min(max(w + r1 * (p["A2_plus"] + p["A3_plus"] * o2), 0.0), W_MAX)
             o1, o2 = (1.0, 1.0) if nearest else (o1 + 1, o2 + 1)
     return w
 
 
 FREQS = [1.0, 5.0, 10.0, 20.0, 40.0, 50.0]
+W_MAX = 3.0  # loose bounds: with w0 = 1 the changes read as fractions, as in Pfister & Gerstner's Fig. 5
 
 
-def _pairing_protocol(interaction, dt=0.5, pairings=60, w0=0.5):
+def _pairing_protocol(interaction, dt=0.5, pairings=60, w0=1.0):
     """60 pairings at each frequency, dt_s = +10 ms and -10 ms, one synapse per protocol."""
     protocols = [(f, s) for f in FREQS for s in (10.0, -10.0)]
     pre_i, pre_t, post_i, post_t = [], [], [], []
@@ -221,7 +222,7 @@ def _pairing_protocol(interaction, dt=0.5, pairings=60, w0=0.5):
     post = NeuronGroup(net, len(protocols), {30: SpikeGenerator(indices=post_i, times=np.array(post_t) + 20.0)})
     n = len(protocols)
     sg = SynapseGroup(net, pre, post, behaviour={40: TripletSTDP(i=np.arange(n), j=np.arange(n), weight=w0,
-                                                                 interaction=interaction)})
+                                                                 w_max=W_MAX, interaction=interaction)})
     net.initialize()
     net.run(duration, progress=False)
     dw = sg.csr.data[np.argsort(sg.csr.sources())] - w0

@@ -13,6 +13,7 @@ and the Qt explorer ``pymonn.ui``.
 
 import numpy as np
 
+from . import analysis
 from .behaviour import Behavior, Behaviour
 from .errors import (
                      BehaviorError,
@@ -27,6 +28,8 @@ from .errors import (
                      PymonnError,
                      RecordingError,
                      StateError,
+                     StateFileError,
+                     StateMismatchError,
                      TagNotFoundError,
                      UnusedParameterWarning,
 )
@@ -34,6 +37,7 @@ from .geometry import NeuronDimension, get_squared_dim
 from .network import Network
 from .neuron_group import NeuronGroup, afferent, efferent
 from .recording import EventRecorder, Recorder
+from .storage import Checkpointer
 from .synapse_group import SynapseGroup
 from .units import to_ms
 
@@ -44,5 +48,6 @@ __all__ = [
     "EventRecorder", "NeuronDimension", "get_squared_dim", "afferent", "efferent", "to_ms",
     "PymonnError", "ConfigurationError", "ConfigurationTypeError", "TagNotFoundError",
     "DuplicateKeyError", "InitStringError", "ExpressionError", "DurationError", "RecordingError",
-    "StateError", "BehaviourError", "BehaviorError", "UnusedParameterWarning", "NumericalWarning",
+    "StateError", "StateFileError", "StateMismatchError", "Checkpointer", "analysis",
+    "BehaviourError", "BehaviorError", "UnusedParameterWarning", "NumericalWarning",
 ]

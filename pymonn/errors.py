@@ -51,6 +51,14 @@ class StateError(PymonnError, RuntimeError):
     """An operation does not fit the network's current state (e.g. not initialized)."""
 
 
+class StateFileError(StateError):
+    """A state file could not be read: missing, truncated, corrupted or not written by pymonn."""
+
+
+class StateMismatchError(StateError):
+    """A saved state does not fit the network it is loaded into (groups, sizes, keys, shapes, dtypes)."""
+
+
 class BehaviourError(PymonnError, RuntimeError):
     """A behaviour raised while initializing or iterating.
 

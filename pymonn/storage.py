@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import ConfigurationError, StateError
+from .errors import ConfigurationError, StateError, StateFileError, StateMismatchError  # noqa: F401 (re-exported)
 
 __all__ = [
     "StateFileError", "StateMismatchError", "StateMixin", "state_dict", "load_state_dict", "save_state",
@@ -56,14 +56,6 @@ _OBJECT_SKIP = frozenset({
 })
 _BEHAVIOUR_SKIP = frozenset({"parent", "key", "initialized", "tags", "init_kwargs", "variables"})
 _ARRAY_KINDS = "biufcUSmM"
-
-
-class StateFileError(StateError):
-    """A state file could not be read: missing, truncated, corrupted or not written by pymonn."""
-
-
-class StateMismatchError(StateError):
-    """A saved state does not fit the network it is loaded into (groups, sizes, keys, shapes, dtypes)."""
 
 
 # ---------------------------------------------------------------------------------------------

@@ -40,39 +40,45 @@ ADEX_PRESETS: dict[str, dict[str, float]] = {
 _EXP_MAX = 80.0
 
 
+@njit(cache=True, fastmath=False, inline="always")
+def _adex_one(v, w, I, r, C, g_L, E_L, V_T, Delta_T, a, tau_w, b, V_r, v_peak, n_ref, dt):  # noqa: E741
+    """One neuron: returns (v, w, refractory steps left, fired)."""
+    dw = (a * (v - E_L) - w) / tau_w
+    arg = min((v - V_T) / Delta_T, _EXP_MAX)
+    dv = (-g_L * (v - E_L) + g_L * Delta_T * np.exp(arg) - w + I) / C
+    vn = v + dt * dv
+    wn = w + dt * dw
+    clamped = r > 0  # refractory: v held at V_r, w evolves
+    spike = (vn >= v_peak) and not clamped
+    return ((V_r if (clamped or spike) else vn), (wn + b if spike else wn), (n_ref if spike else max(r - 1, 0)),
+            spike)
+
+
 @njit(cache=True, fastmath=False)
-def adex_step_numba(v, w, I, ref, fired, C, g_L, E_L, V_T, Delta_T, a, tau_w, b, V_r, v_peak, n_ref, ps, dt):  # noqa: E741
-    """One forward-Euler AdEx step for every neuron (compiled, in place)."""
-    for i in range(v.shape[0]):
-        j = i * ps
-        vi = v[i]
-        wi = w[i]
-        dw = (a[j] * (vi - E_L[j]) - wi) / tau_w[j]
-        if ref[i] > 0:  # clamped at V_r; w keeps evolving
-            ref[i] = ref[i] - 1
-            v[i] = V_r[j]
-            w[i] = wi + dt * dw
-            fired[i] = False
-            continue
-        arg = (vi - V_T[j]) / Delta_T[j]
-        if arg > _EXP_MAX:
-            arg = _EXP_MAX
-        dv = (-g_L[j] * (vi - E_L[j]) + g_L[j] * Delta_T[j] * np.exp(arg) - wi + I[i]) / C[j]
-        vn = vi + dt * dv
-        wn = wi + dt * dw
-        if vn >= v_peak[j]:
-            fired[i] = True
-            v[i] = V_r[j]
-            w[i] = wn + b[j]
-            ref[i] = n_ref[j]
-        else:
-            fired[i] = False
-            v[i] = vn
-            w[i] = wn
+def adex_step_numba(v, w, I, ref, fired, P, n_ref, dt):  # noqa: E741
+    """One forward-Euler AdEx step for every neuron (compiled, in place).
+
+    ``P`` rows: C, g_L, E_L, V_T, Delta_T, a, tau_w, b, V_r, v_peak; one column (shared) or one
+    per neuron. ``n_ref``: refractory steps set on a spike (int32, same length).
+    """
+    n = v.shape[0]
+    if P.shape[1] == 1:
+        c0, gl, el, vt, dT, a0, tw, b0, vr, vp = (P[0, 0], P[1, 0], P[2, 0], P[3, 0], P[4, 0], P[5, 0], P[6, 0],
+                                                  P[7, 0], P[8, 0], P[9, 0])
+        nr = n_ref[0]
+        for i in range(n):
+            v[i], w[i], ref[i], fired[i] = _adex_one(v[i], w[i], I[i], ref[i], c0, gl, el, vt, dT, a0, tw, b0, vr,
+                                                     vp, nr, dt)
+    else:
+        for i in range(n):
+            v[i], w[i], ref[i], fired[i] = _adex_one(v[i], w[i], I[i], ref[i], P[0, i], P[1, i], P[2, i], P[3, i],
+                                                     P[4, i], P[5, i], P[6, i], P[7, i], P[8, i], P[9, i], n_ref[i],
+                                                     dt)
 
 
-def adex_step_numpy(v, w, I, ref, fired, C, g_L, E_L, V_T, Delta_T, a, tau_w, b, V_r, v_peak, n_ref, ps, dt):  # noqa: E741
+def adex_step_numpy(v, w, I, ref, fired, P, n_ref, dt):  # noqa: E741
     """Plain-numpy twin of :func:`adex_step_numba` (same arithmetic)."""
+    C, g_L, E_L, V_T, Delta_T, a, tau_w, b, V_r, v_peak = P
     dw = (a * (v - E_L) - w) / tau_w
     clamped = ref > 0
     arg = np.minimum((v - V_T) / Delta_T, _EXP_MAX)
@@ -161,7 +167,7 @@ class AdEx(NeuronModel):
             raise self._fail(obj, "V_r", f"below v_peak ({raw['v_peak'][:3]} mV)", raw["V_r"][:3])
         t_ref = self.read_parameter(obj, "t_ref", 0.0, "non-negative", "a non-negative time in ms")
         raw["t_ref"] = t_ref
-        self.p = self.finish_parameters(obj, raw)
+        self.finish_parameters(obj, raw)
         self._t_ref = np.full(obj.size, t_ref[0]) if self.ps and t_ref.size == 1 else t_ref
         self.init_state(obj, "v", raw["E_L"])
         self.init_state(obj, "w", 0.0)
@@ -175,12 +181,15 @@ class AdEx(NeuronModel):
         if dt != self._dt:
             whole, frac = steps_of(self._t_ref, dt)
             self.n_ref = np.ascontiguousarray(whole + (frac >= 0.5), dtype=np.int32)
+            self._tail = (self.P[:10], self.n_ref, dt)
             self._dt = dt
         v, w, I = obj.v, obj.w, obj.accumulator("I")  # noqa: E741
+        if self._fast:
+            self._kernel(v, w, I, obj.refractory, obj.fired, *self._tail)
+            return
         wv, ww, wI = self._work.load((v, w, I))
         p = self.p
-        self._kernel(wv, ww, wI, obj.refractory, obj.fired, p["C"], p["g_L"], p["E_L"], p["V_T"], p["Delta_T"],
-                     p["a"], p["tau_w"], p["b"], p["V_r"], p["v_peak"], self.n_ref, self.ps, dt)
+        self._kernel(wv, ww, wI, obj.refractory, obj.fired, *self._tail)
         self.store((v, w), (wv, ww))
         if self._clean:
             self.clean(obj, [(v, p["V_r"]), (w, 0.0)])

@@ -19,27 +19,36 @@ def _hr_rhs(x, y, z, I, a, b, c, d, r, s, x_R):  # noqa: E741
             r * (s * (x - x_R) - z))
 
 
-@njit(cache=True, fastmath=False)
-def hr_step_numba(x, y, z, I, fired, a, b, c, d, r, s, x_R, x_th, ps, dt):  # noqa: E741
-    """One classical Runge-Kutta (RK4) step of the Hindmarsh-Rose model for every neuron (compiled)."""
+@njit(cache=True, fastmath=False, inline="always")
+def _hr_one(x0, y0, z0, I, a, b, c, d, r, s, x_R, x_th, dt):  # noqa: E741
+    """One neuron, one RK4 step: returns (x, y, z, fired)."""
     h2 = dt / 2.0
     h6 = dt / 6.0
-    for i in range(x.shape[0]):
-        j = i * ps
-        x0 = x[i]
-        y0 = y[i]
-        z0 = z[i]
-        Ii = I[i]
-        aj, bj, cj, dj, rj, sj, xr = a[j], b[j], c[j], d[j], r[j], s[j], x_R[j]
-        k1x, k1y, k1z = _hr_rhs(x0, y0, z0, Ii, aj, bj, cj, dj, rj, sj, xr)
-        k2x, k2y, k2z = _hr_rhs(x0 + h2 * k1x, y0 + h2 * k1y, z0 + h2 * k1z, Ii, aj, bj, cj, dj, rj, sj, xr)
-        k3x, k3y, k3z = _hr_rhs(x0 + h2 * k2x, y0 + h2 * k2y, z0 + h2 * k2z, Ii, aj, bj, cj, dj, rj, sj, xr)
-        k4x, k4y, k4z = _hr_rhs(x0 + dt * k3x, y0 + dt * k3y, z0 + dt * k3z, Ii, aj, bj, cj, dj, rj, sj, xr)
-        xn = x0 + h6 * (k1x + 2.0 * k2x + 2.0 * k3x + k4x)
-        x[i] = xn
-        y[i] = y0 + h6 * (k1y + 2.0 * k2y + 2.0 * k3y + k4y)
-        z[i] = z0 + h6 * (k1z + 2.0 * k2z + 2.0 * k3z + k4z)
-        fired[i] = x0 < x_th[j] and xn >= x_th[j]
+    k1x, k1y, k1z = _hr_rhs(x0, y0, z0, I, a, b, c, d, r, s, x_R)
+    k2x, k2y, k2z = _hr_rhs(x0 + h2 * k1x, y0 + h2 * k1y, z0 + h2 * k1z, I, a, b, c, d, r, s, x_R)
+    k3x, k3y, k3z = _hr_rhs(x0 + h2 * k2x, y0 + h2 * k2y, z0 + h2 * k2z, I, a, b, c, d, r, s, x_R)
+    k4x, k4y, k4z = _hr_rhs(x0 + dt * k3x, y0 + dt * k3y, z0 + dt * k3z, I, a, b, c, d, r, s, x_R)
+    xn = x0 + h6 * (k1x + 2.0 * k2x + 2.0 * k3x + k4x)
+    yn = y0 + h6 * (k1y + 2.0 * k2y + 2.0 * k3y + k4y)
+    zn = z0 + h6 * (k1z + 2.0 * k2z + 2.0 * k3z + k4z)
+    return xn, yn, zn, (x0 < x_th and xn >= x_th)
+
+
+@njit(cache=True, fastmath=False)
+def hr_step_numba(x, y, z, I, fired, P, dt):  # noqa: E741
+    """One classical Runge-Kutta (RK4) step of the Hindmarsh-Rose model for every neuron (compiled).
+
+    ``P`` rows: a, b, c, d, r, s, x_R, x_th; one column (shared) or one per neuron.
+    """
+    n = x.shape[0]
+    if P.shape[1] == 1:
+        a0, b0, c0, d0, r0, s0, xr, th = P[0, 0], P[1, 0], P[2, 0], P[3, 0], P[4, 0], P[5, 0], P[6, 0], P[7, 0]
+        for i in range(n):
+            x[i], y[i], z[i], fired[i] = _hr_one(x[i], y[i], z[i], I[i], a0, b0, c0, d0, r0, s0, xr, th, dt)
+    else:
+        for i in range(n):
+            x[i], y[i], z[i], fired[i] = _hr_one(x[i], y[i], z[i], I[i], P[0, i], P[1, i], P[2, i], P[3, i], P[4, i],
+                                                 P[5, i], P[6, i], P[7, i], dt)
 
 
 def _hr_rhs_numpy(x, y, z, I, a, b, c, d, r, s, x_R):  # noqa: E741
@@ -48,8 +57,9 @@ def _hr_rhs_numpy(x, y, z, I, a, b, c, d, r, s, x_R):  # noqa: E741
             r * (s * (x - x_R) - z))
 
 
-def hr_step_numpy(x, y, z, I, fired, a, b, c, d, r, s, x_R, x_th, ps, dt):  # noqa: E741
+def hr_step_numpy(x, y, z, I, fired, P, dt):  # noqa: E741
     """Plain-numpy twin of :func:`hr_step_numba` (same arithmetic, same results)."""
+    a, b, c, d, r, s, x_R, x_th = P
     h2 = dt / 2.0
     h6 = dt / 6.0
     args = (I, a, b, c, d, r, s, x_R)
@@ -119,7 +129,7 @@ class HindmarshRose(NeuronModel):
             "x_R": self.read_parameter(obj, "x_R", -1.6),
             "x_th": self.read_parameter(obj, "x_th", 1.0),
         }
-        self.p = self.finish_parameters(obj, raw)
+        self.finish_parameters(obj, raw)
         x = self.init_state(obj, "x", raw["x_R"]).astype(np.float64)
         if "y" in self.init_kwargs:
             self.init_state(obj, "y", None)
@@ -134,13 +144,15 @@ class HindmarshRose(NeuronModel):
         c, d, x_R = raw["c"], raw["d"], raw["x_R"]
         self._reset = {"x": self.compute_array(x_R), "y": self.compute_array(c - d * x_R * x_R), "z": 0.0}
         self._kernel = hr_step_numba if self.backend == "numba" else hr_step_numpy
+        self._tail = (self.P,)
 
     def iteration(self, obj: Any) -> None:
+        if self._fast:
+            self._kernel(obj.x, obj.y, obj.z, obj.accumulator("I"), obj.fired, *self._tail, obj.dt)
+            return
         state = (obj.x, obj.y, obj.z)
         work = self._work.load((*state, obj.accumulator("I")))
-        p = self.p
-        self._kernel(*work, obj.fired, p["a"], p["b"], p["c"], p["d"], p["r"], p["s"], p["x_R"], p["x_th"],
-                     self.ps, obj.dt)
+        self._kernel(*work, obj.fired, *self._tail, obj.dt)
         self.store(state, work[:3])
         if self._clean:
             r = self._reset

@@ -41,39 +41,51 @@ def hh_rates(v):
     return am, bm, ah, bh, an, bn
 
 
+@njit(cache=True, fastmath=False, inline="always")
+def _hh_one(v, m, h, n, I, C, g_Na, g_K, g_L, E_Na, E_K, E_L, v_spike, dt):  # noqa: E741
+    """One neuron: returns (v, m, h, n, fired)."""
+    am = _efun(-(v + 40.0) / 10.0)
+    bm = 4.0 * np.exp(-(v + 65.0) / 18.0)
+    ah = 0.07 * np.exp(-(v + 65.0) / 20.0)
+    bh = 1.0 / (1.0 + np.exp(-(v + 35.0) / 10.0))
+    an = 0.1 * _efun(-(v + 55.0) / 10.0)
+    bn = 0.125 * np.exp(-(v + 65.0) / 80.0)
+    sm = am + bm
+    sh = ah + bh
+    sn = an + bn
+    mi = am / sm + (m - am / sm) * np.exp(-dt * sm)
+    hi = ah / sh + (h - ah / sh) * np.exp(-dt * sh)
+    ni = an / sn + (n - an / sn) * np.exp(-dt * sn)
+    gna = g_Na * mi * mi * mi * hi
+    n2 = ni * ni
+    gk = g_K * n2 * n2
+    gtot = gna + gk + g_L
+    v_inf = (gna * E_Na + gk * E_K + g_L * E_L + I) / gtot
+    vn = v_inf + (v - v_inf) * np.exp(-dt * gtot / C)
+    return vn, mi, hi, ni, (v < v_spike and vn >= v_spike)
+
+
 @njit(cache=True, fastmath=False)
-def hh_step_numba(v, m, h, n, I, fired, C, g_Na, g_K, g_L, E_Na, E_K, E_L, v_spike, ps, dt):  # noqa: E741
-    """One exponential-Euler Hodgkin-Huxley step for every neuron (compiled, in place)."""
-    for i in range(v.shape[0]):
-        j = i * ps
-        vi = v[i]
-        am = _efun(-(vi + 40.0) / 10.0)
-        bm = 4.0 * np.exp(-(vi + 65.0) / 18.0)
-        ah = 0.07 * np.exp(-(vi + 65.0) / 20.0)
-        bh = 1.0 / (1.0 + np.exp(-(vi + 35.0) / 10.0))
-        an = 0.1 * _efun(-(vi + 55.0) / 10.0)
-        bn = 0.125 * np.exp(-(vi + 65.0) / 80.0)
-        sm = am + bm
-        sh = ah + bh
-        sn = an + bn
-        mi = am / sm + (m[i] - am / sm) * np.exp(-dt * sm)
-        hi = ah / sh + (h[i] - ah / sh) * np.exp(-dt * sh)
-        ni = an / sn + (n[i] - an / sn) * np.exp(-dt * sn)
-        gna = g_Na[j] * mi * mi * mi * hi
-        n2 = ni * ni
-        gk = g_K[j] * n2 * n2
-        gtot = gna + gk + g_L[j]
-        v_inf = (gna * E_Na[j] + gk * E_K[j] + g_L[j] * E_L[j] + I[i]) / gtot
-        vn = v_inf + (vi - v_inf) * np.exp(-dt * gtot / C[j])
-        fired[i] = vi < v_spike[j] and vn >= v_spike[j]
-        v[i] = vn
-        m[i] = mi
-        h[i] = hi
-        n[i] = ni
+def hh_step_numba(v, m, h, n, I, fired, P, dt):  # noqa: E741
+    """One exponential-Euler Hodgkin-Huxley step for every neuron (compiled, in place).
+
+    ``P`` rows: C, g_Na, g_K, g_L, E_Na, E_K, E_L, v_spike; one column (shared) or one per neuron.
+    """
+    size = v.shape[0]
+    if P.shape[1] == 1:
+        c0, gna, gk, gl, ena, ek, el, vs = P[0, 0], P[1, 0], P[2, 0], P[3, 0], P[4, 0], P[5, 0], P[6, 0], P[7, 0]
+        for i in range(size):
+            v[i], m[i], h[i], n[i], fired[i] = _hh_one(v[i], m[i], h[i], n[i], I[i], c0, gna, gk, gl, ena, ek, el, vs,
+                                                       dt)
+    else:
+        for i in range(size):
+            v[i], m[i], h[i], n[i], fired[i] = _hh_one(v[i], m[i], h[i], n[i], I[i], P[0, i], P[1, i], P[2, i],
+                                                       P[3, i], P[4, i], P[5, i], P[6, i], P[7, i], dt)
 
 
-def hh_step_numpy(v, m, h, n, I, fired, C, g_Na, g_K, g_L, E_Na, E_K, E_L, v_spike, ps, dt):  # noqa: E741
+def hh_step_numpy(v, m, h, n, I, fired, P, dt):  # noqa: E741
     """Plain-numpy twin of :func:`hh_step_numba` (same arithmetic; exp may differ in the last bit)."""
+    C, g_Na, g_K, g_L, E_Na, E_K, E_L, v_spike = P
     am = _efun_numpy(-(v + 40.0) / 10.0)
     bm = 4.0 * np.exp(-(v + 65.0) / 18.0)
     ah = 0.07 * np.exp(-(v + 65.0) / 20.0)
@@ -154,7 +166,7 @@ class HodgkinHuxley(NeuronModel):
             "E_L": self.read_parameter(obj, "E_L", -54.387),
             "v_spike": self.read_parameter(obj, "v_spike", 0.0),
         }
-        self.p = self.finish_parameters(obj, raw)
+        self.finish_parameters(obj, raw)
         v = self.init_state(obj, "v", -65.0)
         am, bm, ah, bh, an, bn = hh_rates(v.astype(np.float64))
         for name, steady in (("m", am / (am + bm)), ("h", ah / (ah + bh)), ("n", an / (an + bn))):
@@ -167,6 +179,7 @@ class HodgkinHuxley(NeuronModel):
         obj.fired = obj.vector(bool)
         self._rest = {k: s.astype(self.work_dtype) for k, s in zip("mhn", self._steady(-65.0), strict=True)}
         self._kernel = hh_step_numba if self.backend == "numba" else hh_step_numpy
+        self._tail = (self.P,)
 
     @staticmethod
     def _steady(v: float):
@@ -174,11 +187,12 @@ class HodgkinHuxley(NeuronModel):
         return am / (am + bm), ah / (ah + bh), an / (an + bn)
 
     def iteration(self, obj: Any) -> None:
+        if self._fast:
+            self._kernel(obj.v, obj.m, obj.h, obj.n, obj.accumulator("I"), obj.fired, *self._tail, obj.dt)
+            return
         state = (obj.v, obj.m, obj.h, obj.n)
         work = self._work.load((*state, obj.accumulator("I")))
-        p = self.p
-        self._kernel(*work, obj.fired, p["C"], p["g_Na"], p["g_K"], p["g_L"], p["E_Na"], p["E_K"], p["E_L"],
-                     p["v_spike"], self.ps, obj.dt)
+        self._kernel(*work, obj.fired, *self._tail, obj.dt)
         self.store(state, work[:4])
         if self._clean:
             r = self._rest

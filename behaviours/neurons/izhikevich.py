@@ -25,27 +25,34 @@ IZHIKEVICH_PRESETS: dict[str, tuple[float, float, float, float]] = {
 }
 
 
+@njit(cache=True, fastmath=False, inline="always")
+def _izhikevich_one(v, u, I, a, b, c, d, v_peak, dt):  # noqa: E741
+    """One neuron: returns (v, u, fired)."""
+    vn = v + dt * (0.04 * v * v + 5.0 * v + 140.0 - u + I)
+    un = u + dt * (a * (b * vn - u))
+    spike = vn >= v_peak
+    return (c if spike else vn), (un + d if spike else un), spike
+
+
 @njit(cache=True, fastmath=False)
-def izhikevich_step_numba(v, u, I, fired, a, b, c, d, v_peak, ps, dt):  # noqa: E741
-    """One forward-Euler step of the Izhikevich model for every neuron (compiled, in place)."""
-    for i in range(v.shape[0]):
-        j = i * ps
-        vi = v[i]
-        ui = u[i]
-        vn = vi + dt * (0.04 * vi * vi + 5.0 * vi + 140.0 - ui + I[i])
-        un = ui + dt * (a[j] * (b[j] * vn - ui))
-        if vn >= v_peak[j]:
-            fired[i] = True
-            v[i] = c[j]
-            u[i] = un + d[j]
-        else:
-            fired[i] = False
-            v[i] = vn
-            u[i] = un
+def izhikevich_step_numba(v, u, I, fired, P, dt):  # noqa: E741
+    """One forward-Euler step of the Izhikevich model for every neuron (compiled, in place).
+
+    ``P`` rows: a, b, c, d, v_peak; one column (shared) or one per neuron.
+    """
+    n = v.shape[0]
+    if P.shape[1] == 1:
+        a0, b0, c0, d0, p0 = P[0, 0], P[1, 0], P[2, 0], P[3, 0], P[4, 0]
+        for i in range(n):
+            v[i], u[i], fired[i] = _izhikevich_one(v[i], u[i], I[i], a0, b0, c0, d0, p0, dt)
+    else:
+        for i in range(n):
+            v[i], u[i], fired[i] = _izhikevich_one(v[i], u[i], I[i], P[0, i], P[1, i], P[2, i], P[3, i], P[4, i], dt)
 
 
-def izhikevich_step_numpy(v, u, I, fired, a, b, c, d, v_peak, ps, dt):  # noqa: E741
+def izhikevich_step_numpy(v, u, I, fired, P, dt):  # noqa: E741
     """Plain-numpy twin of :func:`izhikevich_step_numba` (same arithmetic, same results)."""
+    a, b, c, d, v_peak = P
     vn = v + dt * (0.04 * v * v + 5.0 * v + 140.0 - u + I)
     un = u + dt * (a * (b * vn - u))
     spike = vn >= v_peak
@@ -115,7 +122,7 @@ class Izhikevich(NeuronModel):
         v_peak = self.read_parameter(obj, "v_peak", 30.0)
         if np.any(c >= v_peak):
             raise self._fail(obj, "c", f"below v_peak ({v_peak[:3]} mV)", c[:3])
-        self.p = self.finish_parameters(obj, {"a": a, "b": b, "c": c, "d": d, "v_peak": v_peak})
+        self.finish_parameters(obj, {"a": a, "b": b, "c": c, "d": d, "v_peak": v_peak})
         v = self.init_state(obj, "v", -65.0)
         if "u" in self.init_kwargs:
             self.init_state(obj, "u", None)
@@ -123,12 +130,16 @@ class Izhikevich(NeuronModel):
             obj.u = (np.broadcast_to(b, v.shape) * v.astype(np.float64)).astype(obj.dtype)
         obj.fired = obj.vector(bool)
         self._kernel = izhikevich_step_numba if self.backend == "numba" else izhikevich_step_numpy
+        self._tail = (self.P,)
 
     def iteration(self, obj: Any) -> None:
         v, u, I = obj.v, obj.u, obj.accumulator("I")  # noqa: E741
+        if self._fast:
+            self._kernel(v, u, I, obj.fired, *self._tail, obj.dt)
+            return
         wv, wu, wI = self._work.load((v, u, I))
         p = self.p
-        self._kernel(wv, wu, wI, obj.fired, p["a"], p["b"], p["c"], p["d"], p["v_peak"], self.ps, obj.dt)
+        self._kernel(wv, wu, wI, obj.fired, *self._tail, obj.dt)
         self.store((v, u), (wv, wu))
         if self._clean:
             self.clean(obj, [(v, p["c"]), (u, p["b"] * p["c"])])

@@ -12,35 +12,37 @@ from ._base import NeuronModel, steps_of
 __all__ = ["LIF"]
 
 
+@njit(cache=True, fastmath=False, inline="always")
+def _lif_one(v, I, r, v_rest, v_reset, v_th, gain, decay, decay_last, n_ref):  # noqa: E741
+    """One neuron: returns (v, refractory steps left, fired). Branch-free so loops vectorise."""
+    d = decay_last if r == 1 else decay  # r == 1: the refractory period ends inside this step
+    v_inf = v_rest + gain * I
+    x = v_inf + (v - v_inf) * d
+    spike = (x >= v_th) and (r <= 1)  # r > 1: the whole step is refractory, v clamped
+    return (v_reset if (r > 1 or spike) else x), (n_ref if spike else max(r - 1, 0)), spike
+
+
 @njit(cache=True, fastmath=False)
-def lif_step_numba(v, I, ref, fired, v_rest, v_reset, v_th, gain, decay, decay_last, n_ref, ps):  # noqa: E741
-    """One LIF step for every neuron (compiled). Arrays are modified in place; see :class:`LIF`."""
-    for i in range(v.shape[0]):
-        j = i * ps
-        r = ref[i]
-        if r > 1:  # whole step inside the refractory period: clamped
-            ref[i] = r - 1
-            v[i] = v_reset[j]
-            fired[i] = False
-            continue
-        if r == 1:  # the period ends inside (or at the start of) this step
-            d = decay_last[j]
-            ref[i] = 0
-        else:
-            d = decay[j]
-        v_inf = v_rest[j] + gain[j] * I[i]
-        x = v_inf + (v[i] - v_inf) * d
-        if x >= v_th[j]:
-            fired[i] = True
-            v[i] = v_reset[j]
-            ref[i] = n_ref[j]
-        else:
-            fired[i] = False
-            v[i] = x
+def lif_step_numba(v, I, ref, fired, P, n_ref):  # noqa: E741
+    """One LIF step for every neuron (compiled). Arrays are modified in place; see :class:`LIF`.
+
+    ``P`` rows: v_rest, v_reset, v_th, gain, decay, decay_last; one column (shared, read once) or
+    one per neuron. ``n_ref`` (int32, same length) is the refractory step count set on a spike.
+    """
+    n = v.shape[0]
+    if P.shape[1] == 1:
+        vr, vz, th, g, d, dl, nr = P[0, 0], P[1, 0], P[2, 0], P[3, 0], P[4, 0], P[5, 0], n_ref[0]
+        for i in range(n):
+            v[i], ref[i], fired[i] = _lif_one(v[i], I[i], ref[i], vr, vz, th, g, d, dl, nr)
+    else:
+        for i in range(n):
+            v[i], ref[i], fired[i] = _lif_one(v[i], I[i], ref[i], P[0, i], P[1, i], P[2, i], P[3, i], P[4, i],
+                                              P[5, i], n_ref[i])
 
 
-def lif_step_numpy(v, I, ref, fired, v_rest, v_reset, v_th, gain, decay, decay_last, n_ref, ps):  # noqa: E741
+def lif_step_numpy(v, I, ref, fired, P, n_ref):  # noqa: E741
     """Plain-numpy twin of :func:`lif_step_numba` (same arithmetic, same results)."""
+    v_rest, v_reset, v_th, gain, decay, decay_last = P
     clamped = ref > 1
     last = ref == 1
     d = np.where(last, decay_last, decay)
@@ -121,9 +123,10 @@ class LIF(NeuronModel):
         if np.any(v_reset >= v_th):
             raise self._fail(obj, "v_reset", f"below v_th (v_th = {v_th[:3]} mV)", v_reset[:3])
         t_ref = self.read_parameter(obj, "t_ref", 2.0, "non-negative", "a non-negative time in ms")
-        raw = {"v_rest": v_rest, "v_reset": v_reset, "v_th": v_th, "gain": gain, "tau_m": tau_m, "t_ref": t_ref}
-        self.p = self.finish_parameters(obj, raw)
-        # float64 copies (expanded like the compute arrays) for the dt-dependent constants
+        raw = {"v_rest": v_rest, "v_reset": v_reset, "v_th": v_th, "gain": gain,
+               "decay": np.zeros(1), "decay_last": np.zeros(1), "tau_m": tau_m, "t_ref": t_ref}
+        self.finish_parameters(obj, raw)  # decay rows are filled for the current dt at the first step
+        # float64 copies (expanded like the table) for the dt-dependent constants
         self._raw = {k: (np.full(obj.size, a[0]) if self.ps and a.size == 1 else a) for k, a in raw.items()}
         self.init_state(obj, "v", v_rest if v_rest.size == 1 else v_rest.astype(np.float64))
         obj.fired = obj.vector(bool)
@@ -135,9 +138,10 @@ class LIF(NeuronModel):
         """Decay factors and refractory step counts for the current dt."""
         tau = self._raw["tau_m"]
         whole, frac = steps_of(self._raw["t_ref"], dt)
-        self.decay = self.compute_array(np.exp(-dt / tau))
-        self.decay_last = self.compute_array(np.exp(-(1.0 - frac) * dt / tau))
+        self.decay[:] = np.exp(-dt / tau)
+        self.decay_last[:] = np.exp(-(1.0 - frac) * dt / tau)
         self.n_ref = np.ascontiguousarray(whole + 1, dtype=np.int32)
+        self._tail = (self.P[:6], self.n_ref)
         self._dt = dt
 
     def iteration(self, obj: Any) -> None:
@@ -145,9 +149,10 @@ class LIF(NeuronModel):
         if dt != self._dt:
             self._update_dt(dt)
         v, I = obj.v, obj.accumulator("I")  # noqa: E741
+        if self._fast:
+            self._kernel(v, I, obj.refractory, obj.fired, *self._tail)
+            return
         wv, wI = self._work.load((v, I))
-        p = self.p
-        self._kernel(wv, wI, obj.refractory, obj.fired, p["v_rest"], p["v_reset"], p["v_th"], p["gain"],
-                     self.decay, self.decay_last, self.n_ref, self.ps)
+        self._kernel(wv, wI, obj.refractory, obj.fired, *self._tail)
         self.store((v,), (wv,))
-        self.clean(obj, [(v, p["v_reset"])])
+        self.clean(obj, [(v, self.p["v_reset"])])

@@ -89,8 +89,9 @@ def test_numba_kernel_equals_numpy_twin(rng, per_neuron):
     size = n if per_neuron else 1
     keys = ["C", "g_L", "E_L", "V_T", "Delta_T", "a", "tau_w", "b", "V_r"]
     base = ADEX_PRESETS["adapting"]
-    p = [np.full(size, base[k]) * (rng.uniform(0.9, 1.1, size) if per_neuron else 1) for k in keys]
-    p += [np.full(size, 0.0), rng.integers(0, 5, size).astype(np.int32)]
+    table = np.array([np.full(size, base[k]) * (rng.uniform(0.9, 1.1, size) if per_neuron else 1) for k in keys]
+                     + [np.full(size, 0.0)])
+    n_ref = rng.integers(0, 5, size).astype(np.int32)
     v, w = rng.uniform(-75, -1, n), rng.uniform(0, 200, n)
     current = rng.uniform(0, 800, n)
     ref = rng.integers(0, 3, n).astype(np.int32)
@@ -98,8 +99,8 @@ def test_numba_kernel_equals_numpy_twin(rng, per_neuron):
     b = [v.copy(), w.copy(), current, ref.copy(), np.zeros(n, bool)]
     spiked = 0
     for _ in range(30):
-        adex_step_numba(*a, *p, per_neuron, 0.1)
-        adex_step_numpy(*b, *p, per_neuron, 0.1)
+        adex_step_numba(*a, table, n_ref, 0.1)
+        adex_step_numpy(*b, table, n_ref, 0.1)
         assert np.array_equal(a[4], b[4])
         spiked += a[4].sum()
     assert spiked > 100

@@ -84,8 +84,8 @@ def test_numba_kernel_equals_numpy_twin(rng, per_neuron):
     n = 1000
     size = n if per_neuron else 1
     scale = rng.uniform(0.9, 1.1, size) if per_neuron else np.ones(1)
-    p = [1.0 * scale, 120.0 * scale, 36.0 * scale, 0.3 * scale, np.full(size, 50.0), np.full(size, -77.0),
-         np.full(size, -54.387), np.zeros(size)]
+    table = np.array([1.0 * scale, 120.0 * scale, 36.0 * scale, 0.3 * scale, np.full(size, 50.0),
+                      np.full(size, -77.0), np.full(size, -54.387), np.zeros(size)])
     v = rng.uniform(-80, 40, n)
     v[:4] = [-40.0, -55.0, -65.0, 0.0]
     m, h, nn = rng.uniform(0, 1, n), rng.uniform(0, 1, n), rng.uniform(0, 1, n)
@@ -94,8 +94,8 @@ def test_numba_kernel_equals_numpy_twin(rng, per_neuron):
     b = [v.copy(), m.copy(), h.copy(), nn.copy(), current, np.zeros(n, bool)]
     spiked = 0
     for _ in range(40):
-        hh_step_numba(*a, *p, per_neuron, 0.025)
-        hh_step_numpy(*b, *p, per_neuron, 0.025)
+        hh_step_numba(*a, table, 0.025)
+        hh_step_numpy(*b, table, 0.025)
         assert np.array_equal(a[5], b[5])
         spiked += a[5].sum()
     assert spiked > 10

@@ -69,16 +69,16 @@ def test_spike_detection_counts_each_spike_once():
 def test_numba_kernel_equals_numpy_twin_bit_for_bit(rng, per_neuron):
     n = 500
     size = n if per_neuron else 1
-    p = [np.full(size, 1.0), np.full(size, 3.0), np.full(size, 1.0), np.full(size, 5.0),
-         rng.uniform(0.001, 0.01, size), np.full(size, 4.0), np.full(size, -1.6), np.full(size, 1.0)]
+    table = np.array([np.full(size, 1.0), np.full(size, 3.0), np.full(size, 1.0), np.full(size, 5.0),
+                      rng.uniform(0.001, 0.01, size), np.full(size, 4.0), np.full(size, -1.6), np.full(size, 1.0)])
     x, y, z = rng.uniform(-2, 2, n), rng.uniform(-12, 1, n), rng.uniform(0, 4, n)
     current = rng.uniform(0, 5, n)
     a = [x.copy(), y.copy(), z.copy(), current, np.zeros(n, bool)]
     b = [x.copy(), y.copy(), z.copy(), current, np.zeros(n, bool)]
     spiked = 0
     for _ in range(200):
-        hr_step_numba(*a, *p, per_neuron, 0.05)
-        hr_step_numpy(*b, *p, per_neuron, 0.05)
+        hr_step_numba(*a, table, 0.05)
+        hr_step_numpy(*b, table, 0.05)
         spiked += a[4].sum()
     assert spiked > 10
     for u, w in zip(a[:3], b[:3], strict=True):

@@ -168,8 +168,8 @@ def test_izhikevich_2003_random_network_parameters_per_neuron():
 def test_numba_kernel_equals_numpy_twin(rng, per_neuron):
     n = 2000
     size = n if per_neuron else 1
-    p = [rng.uniform(0.02, 0.1, size), rng.uniform(0.2, 0.25, size), rng.uniform(-65, -50, size),
-         rng.uniform(0.05, 8, size), np.full(size, 30.0)]
+    table = np.array([rng.uniform(0.02, 0.1, size), rng.uniform(0.2, 0.25, size), rng.uniform(-65, -50, size),
+                      rng.uniform(0.05, 8, size), np.full(size, 30.0)])
     v = rng.uniform(-80, 29, n)
     u = rng.uniform(-20, 0, n)
     current = rng.normal(5, 10, n)
@@ -177,8 +177,8 @@ def test_numba_kernel_equals_numpy_twin(rng, per_neuron):
     b = [v.copy(), u.copy(), current, np.zeros(n, bool)]
     spiked = 0
     for _ in range(20):
-        izhikevich_step_numba(*a, *p, per_neuron, 0.25)
-        izhikevich_step_numpy(*b, *p, per_neuron, 0.25)
+        izhikevich_step_numba(*a, table, 0.25)
+        izhikevich_step_numpy(*b, table, 0.25)
         assert np.array_equal(a[3], b[3])
         spiked += a[3].sum()
     assert spiked > 100

@@ -233,10 +233,11 @@ class STDP(Behaviour):
         return np.array(values, dtype=sg.dtype)
 
     def iteration(self, sg: SynapseGroup) -> None:
-        if sg.dt != self._dt or sg.W is not self.syn.W:
+        if sg.W is not self.syn.W or (sg._dt or sg.network._dt) != self._dt:
             self.syn.bind(sg)
             self._p = self._params(sg)
-        self._kernel(sg.src.fired, sg.dst.fired, self._scratch, *self.syn.conn, sg.pre_trace, sg.post_trace,
+            self._src, self._dst = sg.src, sg.dst
+        self._kernel(self._src.fired, self._dst.fired, self._scratch, *self.syn.conn, sg.pre_trace, sg.post_trace,
                      self._p, self.flags)
         if self._clean:
             clean_nonfinite(sg, self, [(sg.pre_trace, 0.0), (sg.post_trace, 0.0), (sg.W, self.syn.w_min)])

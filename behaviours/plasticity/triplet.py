@@ -221,10 +221,11 @@ class TripletSTDP(Behaviour):
         return np.array(values, dtype=sg.dtype)
 
     def iteration(self, sg: SynapseGroup) -> None:
-        if sg.dt != self._dt or sg.W is not self.syn.W:
+        if sg.W is not self.syn.W or (sg._dt or sg.network._dt) != self._dt:
             self.syn.bind(sg)
             self._p = self._params(sg)
-        self._kernel(sg.src.fired, sg.dst.fired, self._scratch, *self.syn.conn, sg.r1, sg.r2, sg.o1, sg.o2,
+            self._src, self._dst = sg.src, sg.dst
+        self._kernel(self._src.fired, self._dst.fired, self._scratch, *self.syn.conn, sg.r1, sg.r2, sg.o1, sg.o2,
                      self._p, self.nearest)
         if self._clean:
             traces = [(t, 0.0) for t in (sg.r1, sg.r2, sg.o1, sg.o2)]

@@ -332,6 +332,7 @@ class SynapticTransmission(Behaviour):
                 sg.W = np.asfortranarray(sg.W, dtype=sg.dtype)
         self._W = sg.W
         self._dt = sg.dt
+        self._net, self._src, self._dst = sg.network, sg.src, sg.dst
         self._call = self._make_call(sg)
 
     def _make_call(self, sg: SynapseGroup):
@@ -349,9 +350,10 @@ class SynapticTransmission(Behaviour):
         return base
 
     def iteration(self, sg: SynapseGroup) -> None:
-        if sg.W is not self._W or sg.dt != self._dt:
+        # (sg._dt or network dt) is sg.dt without the property call: this runs every step
+        if sg.W is not self._W or (sg._dt or self._net._dt) != self._dt:
             self._bind(sg)
-        self._call(sg.src.fired, sg.dst.accumulator(self.target), sg.network._iteration)
+        self._call(self._src.fired, self._dst.accumulator(self.target), self._net._iteration)
         if self._clean:
             self._clean_state(sg)
 

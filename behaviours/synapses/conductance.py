@@ -183,10 +183,10 @@ class ConductanceSynapse(SynapticTransmission):
         return lambda fired, I, t, v: kernel(fired, I, t, v, *rest)
 
     def iteration(self, sg: SynapseGroup) -> None:
-        if sg.W is not self._W or sg.dt != self._dt:
+        if sg.W is not self._W or (sg._dt or self._net._dt) != self._dt:
             self._bind(sg)
-        dst = sg.dst
-        self._call(sg.src.fired, dst.accumulator(self.target), sg.network._iteration, dst.v)
+        dst = self._dst
+        self._call(self._src.fired, dst.accumulator(self.target), self._net._iteration, dst.v)
         if self._clean:
             self._clean_state(sg)
 

@@ -54,6 +54,9 @@ class NeuronModel(Behaviour):
     check_finite : bool, optional
         Check the state for NaN/Inf after each step and reset such values (counted in
         ``group.cleaned_count``). Default: only in float16 networks.
+    per_neuron : bool
+        Keep one column of parameters per neuron even when all neurons share the values (default
+        False), so that a behaviour can later change them neuron by neuron (``beh.v_th[:] = ...``).
     stochastic_rounding : bool
         float16 networks only: store the float32 results of each step into the float16 state
         with unbiased stochastic rounding (default True, uniforms from ``net.rng``), so that
@@ -141,7 +144,10 @@ class NeuronModel(Behaviour):
         Rows follow the order of ``params``; each name becomes an attribute viewing its row. Sets
         ``self.ps`` (1 when the table holds one column per neuron, else 0).
         """
-        per_neuron = any(a.size > 1 for a in params.values())
+        force = self.parameter("per_neuron", False)
+        if not isinstance(force, (bool, np.bool_)):
+            raise self._fail(obj, "per_neuron", "True or False", force)
+        per_neuron = bool(force) or any(a.size > 1 for a in params.values())
         self.ps = 1 if per_neuron else 0
         width = obj.size if per_neuron else 1
         table = np.empty((len(params), width), dtype=self.work_dtype)

@@ -5,7 +5,7 @@ import pytest
 from pymonn.behaviours import LIF, ConstantCurrent
 from pymonn.behaviours.neurons.lif import lif_step_numba, lif_step_numpy
 
-from pymonn import ConfigurationError, Network, NeuronGroup, Recorder
+from pymonn import ConfigurationError, EventRecorder, Network, NeuronGroup, Recorder
 
 TAU, C, V_REST, V_TH, V_RESET, T_REF = 10.0, 250.0, -70.0, -55.0, -70.0, 2.0
 GAIN = TAU / C  # mV per pA
@@ -141,3 +141,33 @@ def test_bad_parameters_raise_configuration_error(kwargs, words):
     assert isinstance(err, ConfigurationError)
     for w in words:
         assert w in str(err), (w, str(err))
+
+
+def test_per_neuron_table_can_be_changed_neuron_by_neuron():
+    net = Network(dt=0.1, seed=0)
+    g = NeuronGroup(net, 2, {10: ConstantCurrent(amplitude=500.0), 30: LIF(per_neuron=True)}, tag="g")
+    net.initialize()
+    beh = g["LIF", 0]
+    assert beh.P.shape[1] == 2 and beh.v_th.shape == (2,)
+    beh.v_th[1] = -40.0  # above v_inf = -50: neuron 1 never fires
+    fired = np.zeros(2, int)
+    net.simulate_iterations(1000, progress=False, callback=lambda n: fired.__iadd__(g.fired))
+    assert fired[0] > 0 and fired[1] == 0
+
+
+def test_writing_behaviours_doc_example_runs():
+    """The example of docs/writing_behaviours.md runs, and its threshold adaptation lowers the rate."""
+    import pathlib
+    import re
+
+    doc = pathlib.Path(__file__).resolve().parents[2] / "docs" / "writing_behaviours.md"
+    code = re.findall(r"```python\n(.*?)```", doc.read_text(), re.S)[-1]
+    code = code.replace("net.run('500ms')", "net.run('500ms', progress=False)")
+    scope = {}
+    exec(compile(code, str(doc), "exec"), scope)
+    adapted = scope["g"]["EventRecorder", 0].count()
+    net = Network(dt=0.1, seed=1)
+    g = NeuronGroup(net, 10, {10: ConstantCurrent(amplitude="uniform(400, 800)"), 30: LIF(),
+                              90: EventRecorder("fired")})
+    net.run("500ms", progress=False)
+    assert 0 < adapted < 0.9 * g["EventRecorder", 0].count()

@@ -19,7 +19,7 @@ def _hr_rhs(x, y, z, I, a, b, c, d, r, s, x_R):  # noqa: E741
             r * (s * (x - x_R) - z))
 
 
-@njit(cache=True, fastmath=False, inline="always")
+@njit(cache=True, fastmath=False)
 def _hr_one(x0, y0, z0, I, a, b, c, d, r, s, x_R, x_th, dt):  # noqa: E741
     """One neuron, one RK4 step: returns (x, y, z, fired)."""
     h2 = dt / 2.0

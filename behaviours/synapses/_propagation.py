@@ -37,7 +37,7 @@ def flush_numpy(x):
 # -- finding the neurons that fired ---------------------------------------------------------------
 
 
-@njit(cache=True, fastmath=False)
+@njit(cache=True, fastmath=False, inline="always")
 def fired_indices(fired, out):
     """Write the indices of True entries of ``fired`` into ``out``; return how many.
 
@@ -75,30 +75,20 @@ def fired_indices_numpy(fired, out):
 # -- arrivals without delay ---------------------------------------------------------------------
 
 
-@njit(cache=True, fastmath=False)
+@njit(cache=True, fastmath=False, inline="always")
 def arrive_sparse(fired, idx, indptr, indices, w, dest, split):
     """Add the CSR weights of every fired source into ``dest[channel]``; return the spike count."""
     n = fired_indices(fired, idx)
-    d0 = dest[0]
-    if split:
-        d1 = dest[1]
-        for q in range(n):
-            i = idx[q]
-            for k in range(indptr[i], indptr[i + 1]):
-                x = w[k]
-                if x < 0:
-                    d1[indices[k]] += x
-                else:
-                    d0[indices[k]] += x
-    else:
-        for q in range(n):
-            i = idx[q]
-            for k in range(indptr[i], indptr[i + 1]):
-                d0[indices[k]] += w[k]
+    for q in range(n):
+        i = idx[q]
+        for k in range(indptr[i], indptr[i + 1]):
+            x = w[k]
+            ch = 1 if split and x < 0 else 0
+            dest[ch, indices[k]] += x
     return n
 
 
-@njit(cache=True, fastmath=False)
+@njit(cache=True, fastmath=False, inline="always")
 def arrive_dense(fired, idx, W, dest, split):
     """Add the columns of ``W`` (n_dst, n_src) of every fired source into ``dest``; return the count."""
     n = fired_indices(fired, idx)
@@ -125,7 +115,7 @@ def arrive_dense(fired, idx, W, dest, split):
 # -- arrivals with per-synapse delays (ring buffer) ------------------------------------------------
 
 
-@njit(cache=True, fastmath=False)
+@njit(cache=True, fastmath=False, inline="always")
 def arrive_sparse_delayed(fired, idx, indptr, indices, w, delays, buf, t, split):
     """Like :func:`arrive_sparse`, into ``buf[(t + delay) % D]`` (``D = buf.shape[0]``)."""
     n = fired_indices(fired, idx)
@@ -142,7 +132,7 @@ def arrive_sparse_delayed(fired, idx, indptr, indices, w, delays, buf, t, split)
     return n
 
 
-@njit(cache=True, fastmath=False)
+@njit(cache=True, fastmath=False, inline="always")
 def arrive_dense_delayed(fired, idx, W, delays, buf, t, split):
     """Like :func:`arrive_dense`, into ``buf[(t + delay) % D]``; ``delays`` is (n_dst, n_src)."""
     n = fired_indices(fired, idx)
@@ -160,7 +150,22 @@ def arrive_dense_delayed(fired, idx, W, delays, buf, t, split):
     return n
 
 
+@njit(cache=True, fastmath=False, inline="always")
+def deliver_slot(state, buf, slot):
+    """Add ring-buffer slot ``slot`` into the state (``state += buf[slot]``) and clear the slot."""
+    for ch in range(state.shape[0]):
+        for j in range(state.shape[1]):
+            state[ch, j] += buf[slot, ch, j]
+            buf[slot, ch, j] = 0
+
+
 # -- numpy twins -----------------------------------------------------------------------------------
+
+
+def deliver_slot_numpy(state, buf, slot):
+    """Numpy twin of :func:`deliver_slot`."""
+    state += buf[slot]
+    buf[slot] = 0
 
 
 def _channels(x, split):

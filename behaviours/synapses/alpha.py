@@ -23,21 +23,22 @@ from ._propagation import (
     arrive_sparse_delayed,
     arrive_sparse_delayed_numpy,
     arrive_sparse_numpy,
+    deliver_slot,
+    deliver_slot_numpy,
     flush_numpy,
 )
 
 __all__ = ["AlphaSynapse"]
 
 
-@njit(cache=True, fastmath=False)
-def _alpha_pass(x, y, decay, coef, I, buf, slot):
-    """Deliver ``buf[slot]`` into x; ``I += y``; then advance (x, y) exactly by one step.
+@njit(cache=True, fastmath=False, inline="always")
+def _alpha_pass(x, y, decay, coef, I):
+    """``I += y``; then advance (x, y) exactly by one step, per channel.
 
     ``y <- a (y + c x)``, ``x <- a x`` with ``a = exp(-dt/tau)`` and ``c = e dt / tau``; values
     below ``TINY`` are flushed to 0.
     """
     n = I.shape[0]
-    deliver = buf.shape[0] > 0
     for ch in range(x.shape[0]):
         xc = x[ch]
         yc = y[ch]
@@ -45,9 +46,6 @@ def _alpha_pass(x, y, decay, coef, I, buf, slot):
         c = coef[ch]
         for j in range(n):
             xv = xc[j]
-            if deliver:
-                xv += buf[slot, ch, j]
-                buf[slot, ch, j] = 0
             yv = yc[j]
             I[j] += yv
             yn = a * (yv + c * xv)
@@ -56,11 +54,8 @@ def _alpha_pass(x, y, decay, coef, I, buf, slot):
             xc[j] = xn if abs(xn) >= TINY else 0.0
 
 
-def _alpha_pass_numpy(x, y, decay, coef, I, buf, slot):
+def _alpha_pass_numpy(x, y, decay, coef, I):
     """Numpy twin of :func:`_alpha_pass`."""
-    if buf.shape[0] > 0:
-        x += buf[slot]
-        buf[slot] = 0
     for ch in range(x.shape[0]):
         I += y[ch]
     y[...] = decay[:, None] * (y + coef[:, None] * x)
@@ -70,55 +65,59 @@ def _alpha_pass_numpy(x, y, decay, coef, I, buf, slot):
 
 
 @njit(cache=True, fastmath=False)
-def alpha_sparse(fired, I, t, idx, indptr, indices, w, x, y, decay, coef, split, nobuf):
+def alpha_sparse(fired, I, t, idx, indptr, indices, w, x, y, decay, coef, split):
     """One step of alpha synapses, CSR connectivity, no delays (compiled)."""
     arrive_sparse(fired, idx, indptr, indices, w, x, split)
-    _alpha_pass(x, y, decay, coef, I, nobuf, 0)
+    _alpha_pass(x, y, decay, coef, I)
 
 
 @njit(cache=True, fastmath=False)
-def alpha_dense(fired, I, t, idx, W, x, y, decay, coef, split, nobuf):
+def alpha_dense(fired, I, t, idx, W, x, y, decay, coef, split):
     """One step, dense (n_dst, n_src) column-major weights, no delays (compiled)."""
     arrive_dense(fired, idx, W, x, split)
-    _alpha_pass(x, y, decay, coef, I, nobuf, 0)
+    _alpha_pass(x, y, decay, coef, I)
 
 
 @njit(cache=True, fastmath=False)
 def alpha_sparse_delayed(fired, I, t, idx, indptr, indices, w, delays, buf, x, y, decay, coef, split):
     """One step, CSR connectivity with per-synapse delays (compiled)."""
     arrive_sparse_delayed(fired, idx, indptr, indices, w, delays, buf, t, split)
-    _alpha_pass(x, y, decay, coef, I, buf, t % buf.shape[0])
+    deliver_slot(x, buf, t % buf.shape[0])
+    _alpha_pass(x, y, decay, coef, I)
 
 
 @njit(cache=True, fastmath=False)
 def alpha_dense_delayed(fired, I, t, idx, W, delays, buf, x, y, decay, coef, split):
     """One step, dense weights with per-synapse delays (compiled)."""
     arrive_dense_delayed(fired, idx, W, delays, buf, t, split)
-    _alpha_pass(x, y, decay, coef, I, buf, t % buf.shape[0])
+    deliver_slot(x, buf, t % buf.shape[0])
+    _alpha_pass(x, y, decay, coef, I)
 
 
-def alpha_sparse_numpy(fired, I, t, idx, indptr, indices, w, x, y, decay, coef, split, nobuf):
+def alpha_sparse_numpy(fired, I, t, idx, indptr, indices, w, x, y, decay, coef, split):
     """Numpy twin of :func:`alpha_sparse`."""
     arrive_sparse_numpy(fired, idx, indptr, indices, w, x, split)
-    _alpha_pass_numpy(x, y, decay, coef, I, nobuf, 0)
+    _alpha_pass_numpy(x, y, decay, coef, I)
 
 
-def alpha_dense_numpy(fired, I, t, idx, W, x, y, decay, coef, split, nobuf):
+def alpha_dense_numpy(fired, I, t, idx, W, x, y, decay, coef, split):
     """Numpy twin of :func:`alpha_dense`."""
     arrive_dense_numpy(fired, idx, W, x, split)
-    _alpha_pass_numpy(x, y, decay, coef, I, nobuf, 0)
+    _alpha_pass_numpy(x, y, decay, coef, I)
 
 
 def alpha_sparse_delayed_numpy(fired, I, t, idx, indptr, indices, w, delays, buf, x, y, decay, coef, split):
     """Numpy twin of :func:`alpha_sparse_delayed`."""
     arrive_sparse_delayed_numpy(fired, idx, indptr, indices, w, delays, buf, t, split)
-    _alpha_pass_numpy(x, y, decay, coef, I, buf, t % buf.shape[0])
+    deliver_slot_numpy(x, buf, t % buf.shape[0])
+    _alpha_pass_numpy(x, y, decay, coef, I)
 
 
 def alpha_dense_delayed_numpy(fired, I, t, idx, W, delays, buf, x, y, decay, coef, split):
     """Numpy twin of :func:`alpha_dense_delayed`."""
     arrive_dense_delayed_numpy(fired, idx, W, delays, buf, t, split)
-    _alpha_pass_numpy(x, y, decay, coef, I, buf, t % buf.shape[0])
+    deliver_slot_numpy(x, buf, t % buf.shape[0])
+    _alpha_pass_numpy(x, y, decay, coef, I)
 
 
 KERNELS = {
@@ -189,8 +188,6 @@ class AlphaSynapse(SynapticTransmission):
         kernel = KERNELS[(self.backend, self.sparse, self.delayed)]
         rest: tuple[Any, ...] = (self._idx,) + self._conn_args(sg) + (self.x, self.y, self.decay, self.coef,
                                                                        self.split)
-        if not self.delayed:
-            rest = rest + (np.zeros((0, 1, 1), dtype=sg.dtype),)
         return lambda fired, I, t: kernel(fired, I, t, *rest)
 
     def _clean_state(self, sg: SynapseGroup) -> None:

@@ -24,89 +24,87 @@ from ._propagation import (
     arrive_sparse_delayed,
     arrive_sparse_delayed_numpy,
     arrive_sparse_numpy,
+    deliver_slot,
+    deliver_slot_numpy,
     flush_numpy,
 )
 
 __all__ = ["ConductanceSynapse"]
 
 
-@njit(cache=True, fastmath=False)
-def _cond_pass(g, decay, E, v, I, buf, slot):
-    """Deliver ``buf[slot]`` into g; ``I += g (E - v)``; then ``g *= decay`` (flushed below ``TINY``)."""
-    n = I.shape[0]
-    deliver = buf.shape[0] > 0
+@njit(cache=True, fastmath=False, inline="always")
+def _cond_pass(g, decay, E, v, I):
+    """``I += g (E - v)``; then ``g *= decay`` (flushed to 0 below ``TINY``)."""
     gc = g[0]
     a = decay[0]
-    for j in range(n):
+    for j in range(I.shape[0]):
         x = gc[j]
-        if deliver:
-            x += buf[slot, 0, j]
-            buf[slot, 0, j] = 0
         I[j] += x * (E - v[j])
         y = x * a
         gc[j] = y if abs(y) >= TINY else 0.0
 
 
-def _cond_pass_numpy(g, decay, E, v, I, buf, slot):
+def _cond_pass_numpy(g, decay, E, v, I):
     """Numpy twin of :func:`_cond_pass`."""
-    if buf.shape[0] > 0:
-        g += buf[slot]
-        buf[slot] = 0
     I += g[0] * (E - v)
     g *= decay[0]
     flush_numpy(g)
 
 
 @njit(cache=True, fastmath=False)
-def cond_sparse(fired, I, t, v, idx, indptr, indices, w, g, decay, E, nobuf):
+def cond_sparse(fired, I, t, v, idx, indptr, indices, w, g, decay, E):
     """One step of conductance synapses, CSR connectivity, no delays (compiled)."""
     arrive_sparse(fired, idx, indptr, indices, w, g, False)
-    _cond_pass(g, decay, E, v, I, nobuf, 0)
+    _cond_pass(g, decay, E, v, I)
 
 
 @njit(cache=True, fastmath=False)
-def cond_dense(fired, I, t, v, idx, W, g, decay, E, nobuf):
+def cond_dense(fired, I, t, v, idx, W, g, decay, E):
     """One step, dense (n_dst, n_src) column-major weights, no delays (compiled)."""
     arrive_dense(fired, idx, W, g, False)
-    _cond_pass(g, decay, E, v, I, nobuf, 0)
+    _cond_pass(g, decay, E, v, I)
 
 
 @njit(cache=True, fastmath=False)
 def cond_sparse_delayed(fired, I, t, v, idx, indptr, indices, w, delays, buf, g, decay, E):
     """One step, CSR connectivity with per-synapse delays (compiled)."""
     arrive_sparse_delayed(fired, idx, indptr, indices, w, delays, buf, t, False)
-    _cond_pass(g, decay, E, v, I, buf, t % buf.shape[0])
+    deliver_slot(g, buf, t % buf.shape[0])
+    _cond_pass(g, decay, E, v, I)
 
 
 @njit(cache=True, fastmath=False)
 def cond_dense_delayed(fired, I, t, v, idx, W, delays, buf, g, decay, E):
     """One step, dense weights with per-synapse delays (compiled)."""
     arrive_dense_delayed(fired, idx, W, delays, buf, t, False)
-    _cond_pass(g, decay, E, v, I, buf, t % buf.shape[0])
+    deliver_slot(g, buf, t % buf.shape[0])
+    _cond_pass(g, decay, E, v, I)
 
 
-def cond_sparse_numpy(fired, I, t, v, idx, indptr, indices, w, g, decay, E, nobuf):
+def cond_sparse_numpy(fired, I, t, v, idx, indptr, indices, w, g, decay, E):
     """Numpy twin of :func:`cond_sparse`."""
     arrive_sparse_numpy(fired, idx, indptr, indices, w, g, False)
-    _cond_pass_numpy(g, decay, E, v, I, nobuf, 0)
+    _cond_pass_numpy(g, decay, E, v, I)
 
 
-def cond_dense_numpy(fired, I, t, v, idx, W, g, decay, E, nobuf):
+def cond_dense_numpy(fired, I, t, v, idx, W, g, decay, E):
     """Numpy twin of :func:`cond_dense`."""
     arrive_dense_numpy(fired, idx, W, g, False)
-    _cond_pass_numpy(g, decay, E, v, I, nobuf, 0)
+    _cond_pass_numpy(g, decay, E, v, I)
 
 
 def cond_sparse_delayed_numpy(fired, I, t, v, idx, indptr, indices, w, delays, buf, g, decay, E):
     """Numpy twin of :func:`cond_sparse_delayed`."""
     arrive_sparse_delayed_numpy(fired, idx, indptr, indices, w, delays, buf, t, False)
-    _cond_pass_numpy(g, decay, E, v, I, buf, t % buf.shape[0])
+    deliver_slot_numpy(g, buf, t % buf.shape[0])
+    _cond_pass_numpy(g, decay, E, v, I)
 
 
 def cond_dense_delayed_numpy(fired, I, t, v, idx, W, delays, buf, g, decay, E):
     """Numpy twin of :func:`cond_dense_delayed`."""
     arrive_dense_delayed_numpy(fired, idx, W, delays, buf, t, False)
-    _cond_pass_numpy(g, decay, E, v, I, buf, t % buf.shape[0])
+    deliver_slot_numpy(g, buf, t % buf.shape[0])
+    _cond_pass_numpy(g, decay, E, v, I)
 
 
 KERNELS = {
@@ -178,8 +176,7 @@ class ConductanceSynapse(SynapticTransmission):
         E = sg.dtype.type(self.E)
         kernel = KERNELS[(self.backend, self.sparse, self.delayed)]
         head: tuple[Any, ...] = (self._idx,) + self._conn_args(sg)
-        tail: tuple[Any, ...] = (self.g, self.decay, E) + (() if self.delayed else (np.zeros((0, 1, 1), dtype=sg.dtype),))
-        rest = head + tail
+        rest = head + (self.g, self.decay, E)
         return lambda fired, I, t, v: kernel(fired, I, t, v, *rest)
 
     def iteration(self, sg: SynapseGroup) -> None:

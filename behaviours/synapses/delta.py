@@ -26,7 +26,7 @@ from ._propagation import (
 __all__ = ["DeltaSynapse"]
 
 
-@njit(cache=True, fastmath=False)
+@njit(cache=True, fastmath=False, inline="always")
 def _deliver(buf, slot, I):
     """Add ring-buffer slot ``slot`` into the input and clear it."""
     row = buf[slot, 0]

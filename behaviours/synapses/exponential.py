@@ -23,6 +23,8 @@ from ._propagation import (
     arrive_sparse_delayed,
     arrive_sparse_delayed_numpy,
     arrive_sparse_numpy,
+    deliver_slot,
+    deliver_slot_numpy,
     flush_numpy,
 )
 
@@ -32,22 +34,15 @@ __all__ = ["ExponentialSynapse"]
 # -- the per-neuron pass: deliver, output, decay ------------------------------------------------
 
 
-@njit(cache=True, fastmath=False)
-def _exp_pass(state, decay, I, buf, slot):
-    """``I += g`` then ``g *= decay`` per channel; with a ring buffer, slot ``slot`` is added to g first.
-
-    Decayed values below ``TINY`` are flushed to 0 (no subnormal arithmetic).
-    """
+@njit(cache=True, fastmath=False, inline="always")
+def _exp_pass(state, decay, I):
+    """``I += g`` then ``g *= decay`` for every channel (fused); values below ``TINY`` are flushed to 0."""
     n = I.shape[0]
-    deliver = buf.shape[0] > 0
     g0 = state[0]
     a0 = decay[0]
     if state.shape[0] == 1:
         for j in range(n):
             x = g0[j]
-            if deliver:
-                x += buf[slot, 0, j]
-                buf[slot, 0, j] = 0
             I[j] += x
             y = x * a0
             g0[j] = y if abs(y) >= TINY else 0.0
@@ -57,11 +52,6 @@ def _exp_pass(state, decay, I, buf, slot):
         for j in range(n):
             x0 = g0[j]
             x1 = g1[j]
-            if deliver:
-                x0 += buf[slot, 0, j]
-                x1 += buf[slot, 1, j]
-                buf[slot, 0, j] = 0
-                buf[slot, 1, j] = 0
             I[j] += x0 + x1
             y0 = x0 * a0
             y1 = x1 * a1
@@ -69,11 +59,8 @@ def _exp_pass(state, decay, I, buf, slot):
             g1[j] = y1 if abs(y1) >= TINY else 0.0
 
 
-def _exp_pass_numpy(state, decay, I, buf, slot):
+def _exp_pass_numpy(state, decay, I):
     """Numpy twin of :func:`_exp_pass`."""
-    if buf.shape[0] > 0:
-        state += buf[slot]
-        buf[slot] = 0
     if state.shape[0] == 1:
         I += state[0]
     else:
@@ -86,55 +73,59 @@ def _exp_pass_numpy(state, decay, I, buf, slot):
 
 
 @njit(cache=True, fastmath=False)
-def exp_sparse(fired, I, t, idx, indptr, indices, w, state, decay, split, nobuf):
+def exp_sparse(fired, I, t, idx, indptr, indices, w, state, decay, split):
     """One step of exponential current synapses, CSR connectivity, no delays (compiled)."""
     arrive_sparse(fired, idx, indptr, indices, w, state, split)
-    _exp_pass(state, decay, I, nobuf, 0)
+    _exp_pass(state, decay, I)
 
 
 @njit(cache=True, fastmath=False)
-def exp_dense(fired, I, t, idx, W, state, decay, split, nobuf):
+def exp_dense(fired, I, t, idx, W, state, decay, split):
     """One step, dense (n_dst, n_src) column-major weights, no delays (compiled)."""
     arrive_dense(fired, idx, W, state, split)
-    _exp_pass(state, decay, I, nobuf, 0)
+    _exp_pass(state, decay, I)
 
 
 @njit(cache=True, fastmath=False)
 def exp_sparse_delayed(fired, I, t, idx, indptr, indices, w, delays, buf, state, decay, split):
     """One step, CSR connectivity with per-synapse delays in a ring buffer (compiled)."""
     arrive_sparse_delayed(fired, idx, indptr, indices, w, delays, buf, t, split)
-    _exp_pass(state, decay, I, buf, t % buf.shape[0])
+    deliver_slot(state, buf, t % buf.shape[0])
+    _exp_pass(state, decay, I)
 
 
 @njit(cache=True, fastmath=False)
 def exp_dense_delayed(fired, I, t, idx, W, delays, buf, state, decay, split):
     """One step, dense weights with per-synapse delays (compiled)."""
     arrive_dense_delayed(fired, idx, W, delays, buf, t, split)
-    _exp_pass(state, decay, I, buf, t % buf.shape[0])
+    deliver_slot(state, buf, t % buf.shape[0])
+    _exp_pass(state, decay, I)
 
 
-def exp_sparse_numpy(fired, I, t, idx, indptr, indices, w, state, decay, split, nobuf):
+def exp_sparse_numpy(fired, I, t, idx, indptr, indices, w, state, decay, split):
     """Numpy twin of :func:`exp_sparse`."""
     arrive_sparse_numpy(fired, idx, indptr, indices, w, state, split)
-    _exp_pass_numpy(state, decay, I, nobuf, 0)
+    _exp_pass_numpy(state, decay, I)
 
 
-def exp_dense_numpy(fired, I, t, idx, W, state, decay, split, nobuf):
+def exp_dense_numpy(fired, I, t, idx, W, state, decay, split):
     """Numpy twin of :func:`exp_dense`."""
     arrive_dense_numpy(fired, idx, W, state, split)
-    _exp_pass_numpy(state, decay, I, nobuf, 0)
+    _exp_pass_numpy(state, decay, I)
 
 
 def exp_sparse_delayed_numpy(fired, I, t, idx, indptr, indices, w, delays, buf, state, decay, split):
     """Numpy twin of :func:`exp_sparse_delayed`."""
     arrive_sparse_delayed_numpy(fired, idx, indptr, indices, w, delays, buf, t, split)
-    _exp_pass_numpy(state, decay, I, buf, t % buf.shape[0])
+    deliver_slot_numpy(state, buf, t % buf.shape[0])
+    _exp_pass_numpy(state, decay, I)
 
 
 def exp_dense_delayed_numpy(fired, I, t, idx, W, delays, buf, state, decay, split):
     """Numpy twin of :func:`exp_dense_delayed`."""
     arrive_dense_delayed_numpy(fired, idx, W, delays, buf, t, split)
-    _exp_pass_numpy(state, decay, I, buf, t % buf.shape[0])
+    deliver_slot_numpy(state, buf, t % buf.shape[0])
+    _exp_pass_numpy(state, decay, I)
 
 
 KERNELS = {
@@ -213,8 +204,6 @@ class ExponentialSynapse(SynapticTransmission):
         self.decay = np.exp(-self._dt / np.array(taus)).astype(sg.dtype)
         kernel = KERNELS[(self.backend, self.sparse, self.delayed)]
         rest: tuple[Any, ...] = (self._idx,) + self._conn_args(sg) + (self.state, self.decay, self.split)
-        if not self.delayed:
-            rest = rest + (np.zeros((0, 1, 1), dtype=sg.dtype),)
         return lambda fired, I, t: kernel(fired, I, t, *rest)
 
     def _clean_state(self, sg: SynapseGroup) -> None:

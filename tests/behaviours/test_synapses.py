@@ -280,8 +280,6 @@ def _twin_args(kind, sparse, delayed, rng, dtype=np.float64):
                 np.array([0.95, 0.97], dtype=dtype), np.array([0.13, 0.07], dtype=dtype), split)
     else:
         tail = (rng.random(size=(1, n_dst)).astype(dtype), np.array([0.98], dtype=dtype), dtype(0.0))
-    if not delayed and kind != "delta":
-        tail = tail + (np.zeros((0, 1, 1), dtype=dtype),)
     head = (fired, I, t) + ((rng.normal(-60, 10, n_dst).astype(dtype),) if kind == "conductance" else ())
     return head + (idx,) + conn + tail
 

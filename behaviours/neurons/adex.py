@@ -40,7 +40,7 @@ ADEX_PRESETS: dict[str, dict[str, float]] = {
 _EXP_MAX = 80.0
 
 
-@njit(cache=True, fastmath=False)
+@njit(cache=True, fastmath=False, inline="always")
 def _adex_one(v, w, I, r, C, g_L, E_L, V_T, Delta_T, a, tau_w, b, V_r, v_peak, n_ref, dt):  # noqa: E741
     """One neuron: returns (v, w, refractory steps left, fired)."""
     dw = (a * (v - E_L) - w) / tau_w

@@ -12,14 +12,14 @@ from ._base import NeuronModel
 __all__ = ["HindmarshRose"]
 
 
-@njit(cache=True, fastmath=False)
+@njit(cache=True, fastmath=False, inline="always")
 def _hr_rhs(x, y, z, I, a, b, c, d, r, s, x_R):  # noqa: E741
     return (y - a * x * x * x + b * x * x - z + I,
             c - d * x * x - y,
             r * (s * (x - x_R) - z))
 
 
-@njit(cache=True, fastmath=False)
+@njit(cache=True, fastmath=False, inline="always")
 def _hr_one(x0, y0, z0, I, a, b, c, d, r, s, x_R, x_th, dt):  # noqa: E741
     """One neuron, one RK4 step: returns (x, y, z, fired)."""
     h2 = dt / 2.0

@@ -12,7 +12,7 @@ from ._base import NeuronModel
 __all__ = ["HodgkinHuxley", "hh_rates"]
 
 
-@njit(cache=True, fastmath=False)
+@njit(cache=True, fastmath=False, inline="always")
 def _efun(z):
     """z / (exp(z) - 1), continuous at z = 0 (the removable singularity of alpha_m, alpha_n)."""
     if abs(z) < 1e-6:
@@ -41,7 +41,7 @@ def hh_rates(v):
     return am, bm, ah, bh, an, bn
 
 
-@njit(cache=True, fastmath=False)
+@njit(cache=True, fastmath=False, inline="always")
 def _hh_one(v, m, h, n, I, C, g_Na, g_K, g_L, E_Na, E_K, E_L, v_spike, dt):  # noqa: E741
     """One neuron: returns (v, m, h, n, fired)."""
     am = _efun(-(v + 40.0) / 10.0)

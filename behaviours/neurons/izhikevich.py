@@ -25,7 +25,7 @@ IZHIKEVICH_PRESETS: dict[str, tuple[float, float, float, float]] = {
 }
 
 
-@njit(cache=True, fastmath=False)
+@njit(cache=True, fastmath=False, inline="always")
 def _izhikevich_one(v, u, I, a, b, c, d, v_peak, dt):  # noqa: E741
     """One neuron: returns (v, u, fired)."""
     vn = v + dt * (0.04 * v * v + 5.0 * v + 140.0 - u + I)

@@ -12,7 +12,7 @@ from ._base import NeuronModel, steps_of
 __all__ = ["LIF"]
 
 
-@njit(cache=True, fastmath=False)
+@njit(cache=True, fastmath=False, inline="always")
 def _lif_one(v, I, r, v_rest, v_reset, v_th, gain, decay, decay_last, n_ref):  # noqa: E741
     """One neuron: returns (v, refractory steps left, fired). Branch-free so loops vectorise."""
     d = decay_last if r == 1 else decay  # r == 1: the refractory period ends inside this step

@@ -17,7 +17,7 @@ from ..synapses._propagation import TINY, fired_indices, flush_numpy
 __all__ = ["PlasticSynapses", "decay_traces", "decay_traces_numpy", "fired_indices", "flush_numpy", "TINY"]
 
 
-@njit(cache=True, fastmath=False)
+@njit(cache=True, fastmath=False, inline="always")
 def decay_traces(x, a):
     """``x *= a`` in place, flushing values below ``TINY`` to 0 (no subnormal slow-down)."""
     for i in range(x.shape[0]):

@@ -118,12 +118,16 @@ def _adopt(behaviour: Behaviour, sg: SynapseGroup, W: Any) -> None:
     sg.__dict__.setdefault("mask", None)
 
 
-def _check_dense(behaviour: Behaviour, sg: SynapseGroup, W: Any) -> None:
+def _check_mode(behaviour: Behaviour, sg: SynapseGroup) -> None:
     if sg.network.synapse_mode != "DxS":
         raise ConfigurationError(
             f"{type(behaviour).__name__} on {sg.describe()}: dense synapses need the network's synapse_mode "
             f"'DxS' (matrices (n_dst, n_src)), got {sg.network.synapse_mode!r}"
         )
+
+
+def _check_dense(behaviour: Behaviour, sg: SynapseGroup, W: Any) -> None:
+    _check_mode(behaviour, sg)
     if not isinstance(W, np.ndarray) or W.shape != (sg.dst.size, sg.src.size):
         shape = getattr(W, "shape", type(W).__name__)
         raise _fail(behaviour, sg, "W", f"a ({sg.dst.size}, {sg.src.size}) matrix (n_dst, n_src) or a CSR", shape)
@@ -177,8 +181,9 @@ def _build(behaviour: Behaviour, sg: SynapseGroup) -> CSR | None:
             )
         return source
 
-    if rule is None and mode != "sparse":  # dense all-to-all: the classic PymoNNto matrix
-        W = _weights(behaviour, sg, weight, (n_dst, n_src), order="F")
+    if rule is None and mode != "sparse":  # dense all-to-all: the classic PymoNNto matrix, sg.matrix(weight)
+        _check_mode(behaviour, sg)
+        W = _weights(behaviour, sg, weight, None)
         if not allow_self and sg.src is sg.dst:
             np.fill_diagonal(W, 0)
             sg.mask = ~np.eye(n_dst, dtype=bool, order="F")
@@ -228,13 +233,14 @@ def _build(behaviour: Behaviour, sg: SynapseGroup) -> CSR | None:
     return None
 
 
-def _weights(behaviour: Behaviour, sg: SynapseGroup, spec: Any, shape: tuple, order: str = "C") -> np.ndarray:
+def _weights(behaviour: Behaviour, sg: SynapseGroup, spec: Any, shape: tuple | None, order: str = "C") -> np.ndarray:
+    """Weights from ``spec``: one per synapse (``shape``) or, with ``shape=None``, ``sg.matrix(spec)``."""
     try:
-        out = make_array(spec, shape, sg.rng, sg.dtype, order=order)
+        out = sg.matrix(spec) if shape is None else make_array(spec, shape, sg.rng, sg.dtype, order=order)
     except ConfigurationError as exc:
         raise _fail(behaviour, sg, "weight", "a number, an init string or one value per synapse", spec) from exc
     if out.dtype != sg.dtype:
-        out = out.astype(sg.dtype, order=order)
+        out = out.astype(sg.dtype, order="F" if shape is None else order)
     if not np.all(np.isfinite(out)):
         raise _fail(behaviour, sg, "weight", "finite values", spec)
     return out

@@ -14,7 +14,7 @@ __all__ = ["LIF"]
 
 @njit(cache=True, fastmath=False, inline="always")
 def _lif_one(v, I, r, v_rest, v_reset, v_th, gain, decay, decay_last, n_ref):  # noqa: E741
-    """One neuron: returns (v, refractory steps left, fired). Branch-free so loops vectorise."""
+    """One neuron: returns (v, refractory steps left, fired), with selects instead of branches."""
     d = decay_last if r == 1 else decay  # r == 1: the refractory period ends inside this step
     v_inf = v_rest + gain * I
     x = v_inf + (v - v_inf) * d
@@ -91,7 +91,9 @@ class LIF(NeuronModel):
     backend, check_finite
         See :class:`~pymonn.behaviours.neurons._base.NeuronModel`.
 
-    Every parameter may be one number, an init string or one value per neuron.
+    Every parameter may be one number, an init string or one value per neuron. At run time the
+    rows ``beh.v_rest``, ``beh.v_reset``, ``beh.v_th`` and ``beh.gain`` (mV/pA) can be changed in
+    place; after changing ``beh.tau_m`` or ``beh.t_ref`` call ``beh.refresh()``.
     Defaults are NEST's ``iaf_psc_delta`` (the Brunel 2000 / Gerstner textbook values).
 
     Variables written on the group
@@ -126,18 +128,20 @@ class LIF(NeuronModel):
         raw = {"v_rest": v_rest, "v_reset": v_reset, "v_th": v_th, "gain": gain,
                "decay": np.zeros(1), "decay_last": np.zeros(1), "tau_m": tau_m, "t_ref": t_ref}
         self.finish_parameters(obj, raw)  # decay rows are filled for the current dt at the first step
-        # float64 copies (expanded like the table) for the dt-dependent constants
-        self._raw = {k: (np.full(obj.size, a[0]) if self.ps and a.size == 1 else a) for k, a in raw.items()}
         self.init_state(obj, "v", v_rest if v_rest.size == 1 else v_rest.astype(np.float64))
         obj.fired = obj.vector(bool)
         obj.refractory = np.zeros(obj.size, dtype=np.int32)
         self._dt = None
         self._kernel = lif_step_numba if self.backend == "numba" else lif_step_numpy
 
+    def refresh(self) -> None:
+        """Recompute the decay factors and refractory step counts after ``tau_m`` or ``t_ref`` changed."""
+        self._dt = None
+
     def _update_dt(self, dt: float) -> None:
-        """Decay factors and refractory step counts for the current dt."""
-        tau = self._raw["tau_m"]
-        whole, frac = steps_of(self._raw["t_ref"], dt)
+        """Decay factors and refractory step counts for the current dt (from the table's rows)."""
+        tau = self.tau_m.astype(np.float64)
+        whole, frac = steps_of(self.t_ref.astype(np.float64), dt)
         self.decay[:] = np.exp(-dt / tau)
         self.decay_last[:] = np.exp(-(1.0 - frac) * dt / tau)
         self.n_ref = np.ascontiguousarray(whole + 1, dtype=np.int32)

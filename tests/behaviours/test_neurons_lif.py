@@ -171,3 +171,16 @@ def test_writing_behaviours_doc_example_runs():
                               90: EventRecorder("fired")})
     net.run("500ms", progress=False)
     assert 0 < adapted < 0.9 * g["EventRecorder", 0].count()
+
+
+def test_changing_tau_m_at_run_time_with_refresh():
+    net = Network(dt=0.01, seed=0)
+    g = NeuronGroup(net, 1, {10: ConstantCurrent(amplitude=500.0), 30: LIF(), 90: EventRecorder("fired")}, tag="g")
+    net.run(5, progress=False)
+    beh = g["LIF", 0]
+    beh.tau_m[:] = 20.0  # R = 0.04 GOhm stays, so v_inf stays -50 mV
+    beh.refresh()
+    net.run(300, progress=False)
+    t = g["EventRecorder", 0]["fired.t"]
+    period = np.mean(np.diff(t[t > 50]))
+    assert period == pytest.approx(T_REF + 20.0 * np.log(20.0 / 5.0), rel=0.002)

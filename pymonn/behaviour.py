@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import ConfigurationError
+from .errors import ConfigurationError, InitStringError
 from .tags import parse_tags
 
 
@@ -104,7 +104,12 @@ class Behaviour:
         else:
             value = default
         if obj is not None and isinstance(value, str):
-            value = obj.init_value(value)
+            try:
+                value = obj.init_value(value)
+            except InitStringError as err:
+                raise InitStringError(
+                    f"{type(self).__name__} parameter {key!r} on {obj.describe()}: {err}"
+                ) from None
         return value
 
     def get_init_attr(self, key: str, default: Any = None, obj: Any = None, **_: Any) -> Any:

@@ -113,3 +113,14 @@ def test_required_parameter_names_behaviour_and_group():
     NeuronGroup(net, 1, {1: Needs()}, tag="inputs")
     with pytest.raises(BehaviourError, match="Needs on NeuronGroup 'inputs' needs the parameter 'rate'"):
         net.initialize()
+
+
+def test_init_string_error_names_the_parameter():
+    class Model(Behaviour):
+        def initialize(self, n):
+            n.v = self.parameter("v", -65.0, n)
+
+    net = Network()
+    NeuronGroup(net, 3, {1: Model(v="gauss(0, 1)")}, tag="cells")
+    with pytest.raises(BehaviourError, match="Model parameter 'v' on NeuronGroup 'cells'.*'gauss' is not an allowed"):
+        net.initialize()

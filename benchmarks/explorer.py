@@ -1,0 +1,144 @@
+"""How much simulation speed the explorer costs, and how many frames per second it draws.
+
+The workload is the seed network (``examples/pymonnto_izhikevich.py``: 800 + 200 Izhikevich
+neurons, all-to-all, dt = 0.5 ms). Two copies are built: one runs bare
+(``net.simulate_iterations`` in blocks), the other in an :class:`~pymonn.ui.Explorer` with its
+default panels in the default layout, running on the worker thread while the GUI timer draws.
+The two alternate in rounds of ``--seconds`` so that a busy machine slows both alike; the table
+gives the median over the rounds. ``--all-visible`` adds a third setup with every panel on screen
+at once (no tabs), the worst case.
+
+Targets (issue 5): at least 70 % of the bare speed, at least 20 frames per second.
+
+    python benchmarks/explorer.py                        # offscreen unless a display is set
+    python benchmarks/explorer.py --rounds 6 --seconds 3 --all-visible
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def build():
+    sys.path.insert(0, str(ROOT / "examples"))
+    import pymonnto_izhikevich as example
+
+    net = example.build(seed=1, trace_steps=2000)
+    net.initialize()
+    return net
+
+
+def bare_round(net, seconds: float) -> dict:
+    start, cpu0, steps = time.perf_counter(), time.process_time(), 0
+    while time.perf_counter() - start < seconds:
+        steps += net.simulate_iterations(100, progress=False)
+    return {"steps_per_s": steps / (time.perf_counter() - start), "cpu_us": 1e6 * (time.process_time() - cpu0) / steps}
+
+
+def open_explorer(all_visible: bool):
+    from pymonn.ui._qt import QtCore
+    from pymonn.ui.explorer import Explorer
+
+    net = build()
+    net.simulate_iterations(100, progress=False)
+    win = Explorer(net, restore_layout=False, save_layout=False)
+    win.resize(1600, 1000)
+    win.apply_default_layout()
+    if all_visible:
+        docks = [win.dock_of(p) for p in win.panels]
+        for dock in docks:
+            win.removeDockWidget(dock)
+        per_column = (len(docks) + 2) // 3
+        for k, dock in enumerate(docks):
+            area = QtCore.Qt.LeftDockWidgetArea if k // per_column < 2 else QtCore.Qt.RightDockWidgetArea
+            win.addDockWidget(area, dock, QtCore.Qt.Vertical)
+            dock.show()
+    win.show()
+    return win
+
+
+def explorer_round(app, win, seconds: float) -> dict:
+    from pymonn.ui._qt import QtCore
+
+    net = win.net
+    win.run()
+    settle = time.perf_counter() + 0.5
+    while time.perf_counter() < settle:
+        app.processEvents(QtCore.QEventLoop.AllEvents, 5)
+    it0, f0, t0, cpu0 = net.iteration, win.frames_drawn, time.perf_counter(), time.process_time()
+    while time.perf_counter() - t0 < seconds:
+        app.processEvents(QtCore.QEventLoop.AllEvents, 5)
+        QtCore.QThread.msleep(1)
+    elapsed = time.perf_counter() - t0
+    steps = max(1, net.iteration - it0)
+    out = {"steps_per_s": steps / elapsed, "fps": (win.frames_drawn - f0) / elapsed,
+           "cpu": (time.process_time() - cpu0) / elapsed, "frame_ms": 1e3 * win.frame_cost,
+           "cpu_us": 1e6 * (time.process_time() - cpu0) / steps}
+    win.pause()
+    win.wait_idle()
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=3.0, help="wall time per round and setup (default 3)")
+    parser.add_argument("--rounds", type=int, default=4, help="rounds (default 4)")
+    parser.add_argument("--all-visible", action="store_true", help="also measure with every panel visible")
+    args = parser.parse_args(argv)
+    if not os.environ.get("DISPLAY") and not os.environ.get("QT_QPA_PLATFORM"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from pymonn.ui._qt import ensure_app
+
+    app, _ = ensure_app()
+    bare_net = build()
+    bare_net.simulate_iterations(100, progress=False)
+    setups = [("explorer, default layout", open_explorer(False))]
+    if args.all_visible:
+        setups.append(("explorer, every panel visible", open_explorer(True)))
+    app.processEvents()
+    shown = {name: [p.title for p in win.panels if win.panel_shown(p)] for name, win in setups}
+    bare, runs = [], {name: [] for name, _ in setups}
+    for _ in range(args.rounds):
+        bare.append(bare_round(bare_net, args.seconds))
+        for name, win in setups:
+            runs[name].append(explorer_round(app, win, args.seconds))
+    for _, win in setups:
+        win.close()
+
+    base = statistics.median(r["steps_per_s"] for r in bare)
+    base_cpu = statistics.median(r["cpu_us"] for r in bare)
+    print(f"\nseed network (1000 Izhikevich neurons, dt 0.5 ms): {args.rounds} rounds of {args.seconds:g} s, "
+          f"platform {os.environ.get('QT_QPA_PLATFORM', 'default')}, {os.cpu_count()} CPUs; medians")
+    print(f"{'setup':<30}{'steps/s':>9}{'x real':>8}{'of bare':>9}{'fps':>6}{'frame ms':>10}"
+          f"{'CPU us/step':>13}{'of bare (CPU)':>15}")
+    print(f"{'bare network':<30}{base:>9,.0f}{base * 0.5 / 1000:>8.2f}{'100%':>9}{'-':>6}{'-':>10}{base_cpu:>13.1f}"
+          f"{'100%':>15}")
+    ok = True
+    for name, rs in runs.items():
+        sps = statistics.median(r["steps_per_s"] for r in rs)
+        fps = statistics.median(r["fps"] for r in rs)
+        cpu_us = statistics.median(r["cpu_us"] for r in rs)
+        share = sps / base
+        ok &= share >= 0.7 and fps >= 20
+        print(f"{name:<30}{sps:>9,.0f}{sps * 0.5 / 1000:>8.2f}{share:>9.0%}{fps:>6.1f}"
+              f"{statistics.median(r['frame_ms'] for r in rs):>10.1f}{cpu_us:>13.1f}{base_cpu / cpu_us:>15.0%}")
+    print("frame ms: CPU time of one frame (copy + draw + paint); 'of bare (CPU)': bare CPU per step over the")
+    print("explorer's CPU per step, the speed share on an otherwise idle core (the explorer never overlaps")
+    print("drawing with simulating, so the two add up on one core).")
+    print("bare rounds (steps/s):", ", ".join(f"{r['steps_per_s']:,.0f}" for r in bare))
+    for name in runs:
+        print(f"{name} rounds (steps/s):", ", ".join(f"{r['steps_per_s']:,.0f}" for r in runs[name]))
+        print(f"  panels on screen: {', '.join(shown[name])}")
+    print("targets: >= 70% of bare speed and >= 20 fps:", "met" if ok else "NOT met")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

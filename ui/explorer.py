@@ -1,0 +1,941 @@
+"""``Explorer``: the main window. ``explore(net)``: open one, creating a QApplication only if needed."""
+
+from __future__ import annotations
+
+import os
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pymonn import Network
+from pymonn.errors import ConfigurationError, ConfigurationTypeError, PymonnError
+
+from ._qt import Qt, QtCore, QtGui, QtWidgets, ensure_app, pg, pyqtSignal
+from .events import EventLog
+from .panels import DEFAULT_PANELS, FrameView, Panel, registered_panels
+from .parameters import assign, find_parameter, parse_value
+from .recording import Need, RecordingManager
+from .selection import Selection
+from .state import StateSnapshot
+from .timeaxis import TimeAxis
+from .worker import SimulationLock, SimulationWorker
+
+#: Bumped when the default layout changes, so that an old saved layout is not restored over it.
+LAYOUT_VERSION = 3
+
+_AREAS = {"left": Qt.LeftDockWidgetArea, "center": Qt.LeftDockWidgetArea, "lower": Qt.LeftDockWidgetArea,
+          "right": Qt.RightDockWidgetArea, "bottom": Qt.LeftDockWidgetArea}
+
+
+class PanelDock(QtWidgets.QDockWidget):
+    """A dock holding one panel's widget, or the error that panel raised (with a Retry button)."""
+
+    def __init__(self, explorer: Explorer, panel: Panel, widget: QtWidgets.QWidget | None) -> None:
+        super().__init__(panel.title, explorer)
+        self.panel = panel
+        self.setObjectName(f"panel:{panel.name}")
+        self.setFeatures(QtWidgets.QDockWidget.DockWidgetMovable | QtWidgets.QDockWidget.DockWidgetFloatable
+                         | QtWidgets.QDockWidget.DockWidgetClosable)
+        self.stack = QtWidgets.QStackedWidget()
+        self.content = widget if widget is not None else QtWidgets.QWidget()
+        self.stack.addWidget(self.content)
+        error_page = QtWidgets.QWidget()
+        lay = QtWidgets.QVBoxLayout(error_page)
+        self.error_label = QtWidgets.QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.error_label.setStyleSheet("color: #b00000; font-family: monospace;")
+        self.error_label.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        retry = QtWidgets.QPushButton("Retry")
+        retry.clicked.connect(lambda: explorer.retry_panel(panel))
+        lay.addWidget(self.error_label, 1)
+        lay.addWidget(retry, 0, Qt.AlignLeft)
+        self.stack.addWidget(error_page)
+        self.setWidget(self.stack)
+
+    def show_error(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.stack.setCurrentIndex(1)
+
+    def clear_error(self) -> None:
+        self.stack.setCurrentIndex(0)
+
+    @property
+    def failed(self) -> bool:
+        return self.stack.currentIndex() == 1
+
+    def error_text(self) -> str:
+        return self.error_label.text() if self.failed else ""
+
+
+class Explorer(QtWidgets.QMainWindow):
+    """Live inspection of a running network: dockable panels fed by ring-buffer recorders.
+
+    Parameters
+    ----------
+    net : Network
+        The network to explore; it is initialized if it was not. The explorer adds only its own
+        recorders (tag ``'pymonn.ui'``, keys from 1,000,000 up) and removes them when it closes.
+    panels : list, optional
+        Panel classes or ``factory(explorer)`` callables (default :data:`DEFAULT_PANELS`).
+    extra_panels : list, optional
+        More panels after the defaults (third-party ones). Panels registered with
+        :func:`~pymonn.ui.register_panel` and those a behaviour offers through a method
+        ``explorer_panels()`` are added too.
+    window_ms : float, optional
+        Visible time window (default 1000 steps, at most 1000 ms).
+    buffer_steps : int, optional
+        Steps the ring buffers keep (default 2000, at least twice the window).
+    steps_per_frame : int
+        Steps the worker runs per GUI frame; 0 (default) runs as fast as it can.
+    fps : float
+        Frame rate the timer aims at (default 30).
+    settings : str or Path, optional
+        An ini file for the saved layout (default: the ``PYMONN_UI_SETTINGS`` environment
+        variable, else the user's Qt settings for "pymonn/explorer").
+    restore_layout : bool
+        Restore the layout saved by the previous explorer (default True).
+    save_layout : bool
+        Save the layout on close (default True).
+
+    Notes
+    -----
+    The simulation runs on a worker ``QThread`` in batches; the timer draws the latest data. The
+    GUI reads the network only between batches (:class:`~pymonn.ui.worker.SimulationLock`).
+    :meth:`step_frame` advances synchronously (tests, scripts). The explorer never subclasses
+    QApplication, installs no exception hook and never exits the process.
+    """
+
+    message_logged = pyqtSignal(str)
+
+    def __init__(self, net: Network, panels: Iterable | None = None, *, extra_panels: Iterable = (),
+                 window_ms: float | None = None, buffer_steps: int | None = None, steps_per_frame: int = 0,
+                 fps: float = 30.0, settings: str | os.PathLike | None = None, restore_layout: bool = True,
+                 save_layout: bool = True, title: str | None = None, parent: QtWidgets.QWidget | None = None) -> None:
+        ensure_app()
+        super().__init__(parent)
+        if not isinstance(net, Network):
+            raise ConfigurationTypeError(f"Explorer needs a pymonn Network, got {type(net).__name__}")
+        if not net.NeuronGroups:
+            raise ConfigurationError(f"Explorer: {net.describe()} has no neuron group to show")
+        self.net = net
+        if not net.initialized:
+            net.initialize()
+        self._closed = False
+        self.lock = SimulationLock(interrupt=net.stop)
+        dt = net.dt
+        if window_ms is None:
+            window_ms = min(1000 * dt, 1000.0)
+        window_steps = max(1, int(round(window_ms / dt)))
+        self.buffer_steps = int(buffer_steps or max(2000, 2 * window_steps))
+        self.recordings = RecordingManager(net, self.buffer_steps)
+        self.time_axis = TimeAxis(window_ms, self.buffer_steps * dt, self)
+        self.event_log = EventLog(net, self)
+        first = next((g for g in net.NeuronGroups if hasattr(g, "fired")), net.NeuronGroups[0])
+        self.selection = Selection(first, self)
+        self.messages: list[str] = []
+        self.panels: list[Panel] = []
+        self.docks: dict[int, PanelDock] = {}
+        self._last_update: dict[int, float] = {}
+        self._dirty = True
+        self._drawn_iteration = -1
+        self.frames_drawn = 0
+        self.timer_ticks = 0
+        self.max_gui_share = 0.22
+        self.frame_cost = 0.0  # moving average of the CPU seconds a frame takes (copy, draw, paint)
+        self._drawing = False
+        self._status_at = 0.0
+        self._speed = deque(maxlen=64)
+        self._frame_times = deque(maxlen=64)
+        self._save_layout = bool(save_layout)
+        self._settings_path = settings if settings is not None else os.environ.get("PYMONN_UI_SETTINGS")
+        self.setWindowTitle(title or f"pymonn explorer: {net.describe()}")
+        self.setDockNestingEnabled(True)
+        self.setCorner(Qt.BottomLeftCorner, Qt.LeftDockWidgetArea)
+        self.setCorner(Qt.BottomRightCorner, Qt.RightDockWidgetArea)
+
+        factories = list(DEFAULT_PANELS if panels is None else panels)
+        factories += [f for f in registered_panels() if f not in factories]
+        factories += list(extra_panels)
+        factories += self._behaviour_panels()
+        for factory in factories:
+            self.add_panel(factory)
+        self._snapshot = StateSnapshot(net, skip=self.recordings.recorders())
+
+        self._build_toolbar()
+        self._build_statusbar()
+        self._build_menus()
+        self.resize(1600, 1000)
+        self.apply_default_layout()
+        if restore_layout:
+            self.restore_layout()
+        self.selection.changed.connect(self._selection_changed)
+        self.time_axis.window_changed.connect(lambda _: self.request_redraw())
+
+        self.worker = SimulationWorker(net, self.lock)
+        self.worker.steps_per_frame = int(steps_per_frame)
+        self.thread = QtCore.QThread(self)
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.loop)
+        self.worker.progress.connect(self._ff_progress)
+        self.worker.finished.connect(self._ff_finished)
+        self.worker.failed.connect(self._worker_failed)
+        self.thread.start()
+        self.min_frame_interval = 1.0 / fps
+        self.timer = QtCore.QTimer(self)
+        self.timer.setTimerType(Qt.PreciseTimer)
+        self.timer.setInterval(max(1, int(round(min(10.0, 1000.0 / fps)))))
+        self.timer.timeout.connect(self._on_timer)
+        self.timer.start()
+        app = QtWidgets.QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+
+    # -- panels ---------------------------------------------------------------------------------
+    def _behaviour_panels(self) -> list:
+        out = []
+        for obj in self.net.all_objects():
+            for b in obj.behaviours.values():
+                offer = getattr(b, "explorer_panels", None)
+                if callable(offer):
+                    try:
+                        out.extend(offer() or [])
+                    except Exception:  # noqa: BLE001 - a broken offer must not stop the explorer
+                        self.log_message(f"{type(b).__name__}.explorer_panels() raised:\n{traceback.format_exc()}")
+        return out
+
+    def add_panel(self, factory: Callable[..., Panel] | Panel) -> Panel | None:
+        """Create a panel from a class or ``factory(explorer)`` and dock it; returns the panel."""
+        try:
+            panel = factory if isinstance(factory, Panel) else factory(self)
+        except Exception:  # noqa: BLE001
+            self.log_message(f"creating panel {getattr(factory, '__name__', factory)!r} failed:\n{traceback.format_exc()}")
+            return None
+        names = {p.name for p in self.panels}
+        base, k = panel.name, 2
+        while panel.name in names:
+            panel.name = f"{base}_{k}"
+            k += 1
+        widget, error = None, None
+        try:
+            self.ensure_recording(panel.needs())
+            widget = panel.build()
+            panel.widget = widget
+        except Exception as exc:  # noqa: BLE001
+            error = self._format_error(panel, "build", exc)
+        dock = PanelDock(self, panel, widget)
+        self.addDockWidget(_AREAS.get(panel.area, Qt.LeftDockWidgetArea), dock)
+        self.panels.append(panel)
+        self.docks[id(panel)] = dock
+        if error:
+            self._show_panel_error(panel, error)
+        return panel
+
+    def panel(self, kind: type | str) -> Panel:
+        """The first panel of a class (or with that class name / panel name)."""
+        for p in self.panels:
+            if (isinstance(kind, type) and isinstance(p, kind)) or kind in (type(p).__name__, p.name):
+                return p
+        raise KeyError(f"no panel {kind!r}; panels: {[p.name for p in self.panels]}")
+
+    def dock_of(self, panel: Panel) -> PanelDock:
+        return self.docks[id(panel)]
+
+    def ensure_recording(self, needs: Iterable[Need], release: Iterable = ()) -> None:
+        """Record what ``needs`` ask for (between batches); stop tracing the groups in ``release``.
+
+        A released group keeps its trace recorder while another panel still needs one of its
+        traces.
+        """
+        needs, release = list(needs), [g for g in release if g is not None]
+        if not needs and not release:
+            return
+        with self.lock.hold():
+            for group in release:
+                still = any(n.group is group and n.kind == "trace" for p in self.panels if p is not None
+                            for n in self._safe_needs(p))
+                if not still and all(n.group is not group for n in needs):
+                    self.recordings.drop_traces(group)
+            for need in needs:
+                self.recordings.ensure(need)
+
+    def _safe_needs(self, panel: Panel) -> list:
+        try:
+            return list(panel.needs())
+        except Exception:  # noqa: BLE001
+            return []
+
+    def _format_error(self, panel: Panel, phase: str, exc: BaseException) -> str:
+        return (f"{panel.title} ({type(panel).__name__}) raised {type(exc).__name__} in {phase} at step "
+                f"{self.net.iteration}: {exc}\n\n" + "".join(traceback.format_exception(exc)))
+
+    def _show_panel_error(self, panel: Panel, message: str) -> None:
+        self.dock_of(panel).show_error(message)
+        self.log_message(message)
+
+    def _panel_failed(self, panel: Panel, phase: str, exc: BaseException) -> None:
+        self._show_panel_error(panel, self._format_error(panel, phase, exc))
+
+    def retry_panel(self, panel: Panel) -> None:
+        """Clear a panel's error and try it again in the next frame."""
+        dock = self.dock_of(panel)
+        if panel.widget is None:
+            try:
+                panel.widget = panel.build()
+            except Exception as exc:  # noqa: BLE001
+                self._panel_failed(panel, "build", exc)
+                return
+            dock.stack.removeWidget(dock.content)
+            dock.content = panel.widget
+            dock.stack.insertWidget(0, panel.widget)
+        dock.clear_error()
+        self.request_redraw()
+
+    def log_message(self, text: str) -> None:
+        """Append to the log dock (errors and warnings)."""
+        stamped = f"[{time.strftime('%H:%M:%S')} step {self.net.iteration}] {text}"
+        self.messages.append(stamped)
+        self.message_logged.emit(stamped)
+
+    # -- toolbar, status bar, menus -------------------------------------------------------------
+    def _build_toolbar(self) -> None:
+        tb = self.addToolBar("Simulation")
+        tb.setObjectName("toolbar:simulation")
+        tb.setMovable(False)
+        tb.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
+        style = self.style()
+        self.run_action = tb.addAction(style.standardIcon(QtWidgets.QStyle.SP_MediaPlay), "Run")
+        self.run_action.setCheckable(True)
+        self.run_action.setShortcut(QtGui.QKeySequence(Qt.Key_Space))
+        self.run_action.setToolTip("Run / pause (Space)")
+        self.run_action.toggled.connect(self._run_toggled)
+        step = tb.addAction(style.standardIcon(QtWidgets.QStyle.SP_MediaSeekForward), "Step")
+        step.setToolTip("One step")
+        step.triggered.connect(lambda: self.step(1))
+        tb.addSeparator()
+        self.step_spin = self._spin(1, 10_000_000, 100, "steps for 'Step N'")
+        tb.addWidget(self.step_spin)
+        tb.addAction("Step N").triggered.connect(lambda: self.step(self.step_spin.value(), log=True))
+        tb.addSeparator()
+        self.ff_spin = self._spin(1, 1_000_000_000, 10_000, "steps to fast-forward")
+        tb.addWidget(self.ff_spin)
+        self.ff_action = tb.addAction(style.standardIcon(QtWidgets.QStyle.SP_MediaSkipForward), "Fast-forward")
+        self.ff_action.setToolTip("Run N steps as fast as possible (cancellable); panels refresh twice a second")
+        self.ff_action.triggered.connect(lambda: self.fast_forward(self.ff_spin.value()))
+        tb.addSeparator()
+        reset = tb.addAction(style.standardIcon(QtWidgets.QStyle.SP_BrowserReload), "Reset")
+        reset.setToolTip("Back to the state the network had when the explorer opened")
+        reset.triggered.connect(self.reset)
+        tb.addSeparator()
+        tb.addWidget(QtWidgets.QLabel(" steps/frame "))
+        self.spf_spin = self._spin(0, 1_000_000, 0, "steps per frame while running (0: as fast as possible)")
+        self.spf_spin.setSpecialValueText("max")
+        self.spf_spin.valueChanged.connect(self.set_steps_per_frame)
+        tb.addWidget(self.spf_spin)
+        tb.addWidget(QtWidgets.QLabel(" window (ms) "))
+        self.window_spin = QtWidgets.QDoubleSpinBox()
+        self.window_spin.setDecimals(1)
+        self.window_spin.setRange(max(self.net.dt, 0.1), self.time_axis.max_window_ms)
+        self.window_spin.setValue(self.time_axis.window_ms)
+        self.window_spin.setToolTip("length of the time axis shared by the rasters, traces and statistics")
+        self.window_spin.valueChanged.connect(self.time_axis.set_window)
+        tb.addWidget(self.window_spin)
+        self.follow_box = QtWidgets.QCheckBox("follow")
+        self.follow_box.setChecked(True)
+        self.follow_box.setToolTip("scroll the time axis with the simulation")
+        self.follow_box.toggled.connect(self._follow_toggled)
+        tb.addWidget(self.follow_box)
+
+    def _spin(self, lo: int, hi: int, value: int, tip: str) -> QtWidgets.QSpinBox:
+        spin = QtWidgets.QSpinBox()
+        spin.setRange(lo, hi)
+        spin.setValue(value)
+        spin.setToolTip(tip)
+        spin.setGroupSeparatorShown(True)
+        return spin
+
+    def _build_statusbar(self) -> None:
+        bar = self.statusBar()
+        self.time_label = QtWidgets.QLabel()
+        self.speed_label = QtWidgets.QLabel()
+        self.fps_label = QtWidgets.QLabel()
+        for w in (self.time_label, self.speed_label, self.fps_label):
+            bar.addPermanentWidget(w)
+        self.progress = QtWidgets.QProgressBar()
+        self.progress.setMaximumWidth(260)
+        self.progress.setFormat("fast-forward %p%")
+        self.progress.hide()
+        self.cancel_button = QtWidgets.QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel_fast_forward)
+        self.cancel_button.hide()
+        bar.addWidget(self.progress)
+        bar.addWidget(self.cancel_button)
+        self._update_status(force=True)
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        export = menu.addMenu("&Export")
+        export.addAction("Window as PNG...", lambda: self._ask_export(self.export_window, "PNG (*.png)"))
+        export.addAction("Window as SVG...", lambda: self._ask_export(self.export_window, "SVG (*.svg)"))
+        panels = export.addMenu("Panel")
+        for p in self.panels:
+            panels.addAction(f"{p.title} as PNG...", lambda p=p: self._ask_export(
+                lambda path: self.export_panel(p, path), "PNG (*.png)"))
+            panels.addAction(f"{p.title} as SVG...", lambda p=p: self._ask_export(
+                lambda path: self.export_panel(p, path), "SVG (*.svg)"))
+        export.addAction("Visible recordings (npz)...", lambda: self._ask_export(self.export_recordings, "numpy (*.npz)"))
+        export.addAction("Event log (CSV)...", lambda: self._ask_export(self.export_events, "CSV (*.csv)"))
+        view = menu.addMenu("&View")
+        for p in self.panels:
+            view.addAction(self.dock_of(p).toggleViewAction())
+        view.addSeparator()
+        view.addAction("Reset layout", self.apply_default_layout)
+
+    def _ask_export(self, fn: Callable[[str], Any], filt: str) -> None:
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Export", "", filt)
+        if path:
+            try:
+                fn(path)
+            except Exception as exc:  # noqa: BLE001
+                self.log_message(f"export to {path} failed: {exc}")
+
+    # -- layout ---------------------------------------------------------------------------------
+    def apply_default_layout(self) -> None:
+        """Arrange the panels in the default layout (also the View > Reset layout action).
+
+        Three columns: the ``left`` panels (neuron grids); ``center`` over ``lower`` over
+        ``bottom`` panels, each row a tab set; the ``right`` panels stacked.
+        """
+        by_area: dict[str, list[PanelDock]] = {}
+        for p in self.panels:
+            dock = self.dock_of(p)
+            self.removeDockWidget(dock)
+            dock.setFloating(False)
+            by_area.setdefault(p.area if p.area in _AREAS else "center", []).append(dock)
+        left, right = by_area.get("left", []), by_area.get("right", [])
+        rows = [lst for lst in (by_area.get("center", []), by_area.get("lower", []), by_area.get("bottom", [])) if lst]
+        heads = [lst[0] for lst in rows]
+        first_col = left[0] if left else None
+        if first_col is not None:
+            self.addDockWidget(Qt.LeftDockWidgetArea, first_col, Qt.Vertical)
+        for k, head in enumerate(heads):
+            if k == 0:
+                self.addDockWidget(Qt.LeftDockWidgetArea, head, Qt.Horizontal)
+            else:
+                self.splitDockWidget(heads[k - 1], head, Qt.Vertical)
+        for dock in left[1:]:
+            self.splitDockWidget(left[0], dock, Qt.Vertical)
+        for lst in rows:
+            for other in lst[1:]:
+                self.tabifyDockWidget(lst[0], other)
+        if right:
+            self.addDockWidget(Qt.RightDockWidgetArea, right[0], Qt.Vertical)
+            for dock in right[1:]:
+                self.splitDockWidget(right[right.index(dock) - 1], dock, Qt.Vertical)
+        for p in self.panels:
+            dock = self.dock_of(p)
+            dock.setFloating(False)
+            dock.show()
+        for head in heads:
+            head.raise_()
+        width, height = max(self.width(), 1200), max(self.height(), 800)
+        columns = ([left[0]] if left else []) + heads[:1] + right[:1]
+        shares = ([0.16] if left else []) + ([0.56] if heads else []) + ([0.28] if right else [])
+        if columns:
+            self.resizeDocks(columns, [int(width * s) for s in shares], Qt.Horizontal)
+        if len(heads) > 1:
+            row_shares = [0.5, 0.32, 0.18][: len(heads)]
+            self.resizeDocks(heads, [int(height * s) for s in row_shares], Qt.Vertical)
+        if len(right) > 1:
+            self.resizeDocks(right, [int(height * 0.6)] + [int(height * 0.4 / (len(right) - 1))] * (len(right) - 1),
+                             Qt.Vertical)
+
+    def _settings(self) -> QtCore.QSettings:
+        if self._settings_path:
+            return QtCore.QSettings(str(self._settings_path), QtCore.QSettings.IniFormat)
+        return QtCore.QSettings("pymonn", "explorer")
+
+    def _layout_key(self) -> str:
+        return f"layout/v{LAYOUT_VERSION}/" + "-".join(sorted(p.name for p in self.panels))
+
+    def restore_layout(self) -> bool:
+        """Restore the layout saved by an earlier explorer with the same panels; True if one was."""
+        s = self._settings()
+        state = s.value(self._layout_key() + "/state")
+        geometry = s.value(self._layout_key() + "/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        return bool(state is not None and self.restoreState(state, LAYOUT_VERSION))
+
+    def store_layout(self) -> None:
+        """Save the current layout (done on close unless ``save_layout=False``)."""
+        s = self._settings()
+        s.setValue(self._layout_key() + "/state", self.saveState(LAYOUT_VERSION))
+        s.setValue(self._layout_key() + "/geometry", self.saveGeometry())
+        s.sync()
+
+    # -- simulation control ---------------------------------------------------------------------
+    def _run_toggled(self, on: bool) -> None:
+        style = self.style()
+        if on:
+            self.run_action.setIcon(style.standardIcon(QtWidgets.QStyle.SP_MediaPause))
+            self.run_action.setText("Pause")
+            self.worker.run()
+            self.event_log.log("run", self.net.describe(), "running")
+        else:
+            self.run_action.setIcon(style.standardIcon(QtWidgets.QStyle.SP_MediaPlay))
+            self.run_action.setText("Run")
+            self.worker.pause()
+            self.event_log.log("pause", self.net.describe(), "paused")
+
+    def run(self) -> None:
+        """Start running on the worker thread."""
+        self.run_action.setChecked(True)
+
+    def pause(self) -> None:
+        """Stop running after the current batch."""
+        self.run_action.setChecked(False)
+
+    @property
+    def running(self) -> bool:
+        return self.worker.mode == "run"
+
+    def set_steps_per_frame(self, steps: int) -> None:
+        """Steps per frame while running (0: as fast as possible)."""
+        self.worker.steps_per_frame = int(steps)
+        if self.spf_spin.value() != int(steps):
+            self.spf_spin.setValue(int(steps))
+
+    def _follow_toggled(self, on: bool) -> None:
+        self.time_axis.follow = bool(on)
+        self.request_redraw()
+
+    def _quiesce(self) -> None:
+        """Pause running (not a fast-forward) so that the caller can step synchronously."""
+        if self.run_action.isChecked():
+            self.pause()
+
+    def step(self, steps: int = 1, log: bool = False) -> int:
+        """Advance ``steps`` steps synchronously (pauses running first); returns the steps run."""
+        if self.worker.mode == "ff":
+            return 0
+        self._quiesce()
+        done = self._advance(steps)
+        if log:
+            self.event_log.log("step", self.net.describe(), f"{done} steps")
+        return done
+
+    def _advance(self, steps: int) -> int:
+        with self.lock.hold():
+            try:
+                done = self.net.simulate_iterations(int(steps), progress=False)
+            except Exception as exc:  # noqa: BLE001
+                self._worker_failed("".join(traceback.format_exception(exc)))
+                return 0
+        self.request_redraw()
+        self.draw_frame()
+        return done
+
+    def step_frame(self, steps: int | None = None) -> int:
+        """Advance synchronously and draw every panel (visible or not) once; returns the steps run.
+
+        ``steps`` defaults to the steps-per-frame setting (1 when that is 0). This is what tests
+        and scripts call; it never starts the worker.
+        """
+        if self.worker.mode == "ff":
+            raise ConfigurationError("step_frame: a fast-forward is running; cancel it first")
+        self._quiesce()
+        n = steps if steps is not None else max(1, self.worker.steps_per_frame)
+        with self.lock.hold():
+            done = self.net.simulate_iterations(int(n), progress=False)
+        self.draw_frame(all_panels=True)
+        return done
+
+    def fast_forward(self, steps: int) -> bool:
+        """Run ``steps`` steps on the worker as fast as possible; cancellable; logged when it ends."""
+        self._quiesce()
+        if not self.worker.fast_forward(int(steps)):
+            return False
+        self._ff_start = (self.net.iteration, time.perf_counter())
+        self.event_log.log("fast-forward", self.net.describe(), f"started: {int(steps)} steps")
+        self.progress.setRange(0, int(steps))
+        self.progress.setValue(0)
+        self.progress.show()
+        self.cancel_button.show()
+        self.ff_action.setEnabled(False)
+        self.run_action.setEnabled(False)
+        return True
+
+    @property
+    def fast_forwarding(self) -> bool:
+        return self.worker.mode == "ff"
+
+    def cancel_fast_forward(self) -> None:
+        """Stop a running fast-forward within one step."""
+        self.worker.cancel()
+
+    def _ff_progress(self, done: int, total: int) -> None:
+        self.progress.setMaximum(max(1, total))
+        self.progress.setValue(done)
+
+    def _ff_finished(self, kind: str, done: int, total: int, cancelled: bool) -> None:
+        self.progress.hide()
+        self.cancel_button.hide()
+        self.ff_action.setEnabled(True)
+        self.run_action.setEnabled(True)
+        it0, t0 = getattr(self, "_ff_start", (self.net.iteration - done, time.perf_counter()))
+        seconds = time.perf_counter() - t0
+        what = "cancelled" if cancelled else "done"
+        self.event_log.log("fast-forward", self.net.describe(),
+                           f"{what}: {done} of {total} steps in {seconds:.2f} s ({done / max(seconds, 1e-9):,.0f} steps/s)")
+        self.request_redraw()
+
+    def _worker_failed(self, message: str) -> None:
+        if self.run_action.isChecked():
+            self.run_action.blockSignals(True)
+            self.run_action.setChecked(False)
+            self.run_action.setText("Run")
+            self.run_action.setIcon(self.style().standardIcon(QtWidgets.QStyle.SP_MediaPlay))
+            self.run_action.blockSignals(False)
+        self.log_message("the simulation stopped because a behaviour raised:\n" + message)
+        last = message.strip().splitlines()[-1] if message.strip() else "error"
+        self.event_log.log("error", self.net.describe(), last[:200])
+        self.statusBar().showMessage("simulation stopped: " + last, 15000)
+        self.request_redraw()
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Process events until the worker is idle (True) or ``timeout`` seconds pass (False)."""
+        end = time.perf_counter() + timeout
+        app = QtWidgets.QApplication.instance()
+        while self.worker.busy and time.perf_counter() < end:
+            app.processEvents(QtCore.QEventLoop.AllEvents, 20)
+            time.sleep(0.002)
+        app.processEvents()
+        return not self.worker.busy
+
+    def reset(self) -> None:
+        """Put the network back into the state it had when the explorer opened.
+
+        Restores every array and scalar of the groups, synapse groups and behaviours (parameter
+        edits and enabled flags included), the random generator, the clock and the length of the
+        user's recordings, and empties the explorer's own buffers. Logged as a ``reset`` event.
+        """
+        self._quiesce()
+        if self.worker.mode == "ff":
+            self.cancel_fast_forward()
+            self.wait_idle()
+        was = self.net.iteration
+        with self.lock.hold():
+            self._snapshot.restore()
+            self.recordings.clear()
+        self.event_log.log("reset", self.net.describe(), f"from step {was} to step {self.net.iteration}")
+        self._refresh_inspectors()
+        self.request_redraw()
+        self.draw_frame()
+
+    # -- live changes ---------------------------------------------------------------------------
+    def _target(self, behaviour, name: str | None = None) -> str:
+        where = behaviour.parent.describe() if behaviour.parent is not None else "?"
+        text = f"{where} / {type(behaviour).__name__} (key {behaviour.key})"
+        return text + (f" / {name}" if name else "")
+
+    def set_parameter(self, behaviour, name: str, value: Any, kind: str = "parameter") -> tuple[str, str]:
+        """Validate and apply a new parameter value between two steps; logged. Returns (old, new).
+
+        ``value`` is a number, an array, or text as typed (``'12.5'``, ``'[1, 2, 3]'``, ``'true'``).
+        Raises :class:`~pymonn.errors.ConfigurationError` (and logs it) when the value is refused;
+        the parameter then keeps its value.
+        """
+        try:
+            with self.lock.hold():
+                p = find_parameter(behaviour, name)
+                parsed = parse_value(p, value)
+                old, new = assign(p, parsed)
+        except PymonnError as exc:
+            self.log_message(f"{kind} edit refused: {exc}")
+            raise
+        self.event_log.log(kind, self._target(behaviour, name), f"{old} -> {new}")
+        self._refresh_inspectors()
+        self.request_redraw()
+        return old, new
+
+    def set_enabled(self, behaviour, enabled: bool) -> None:
+        """Enable or disable a behaviour from the next step on; logged."""
+        with self.lock.hold():
+            obj = behaviour.parent
+            if obj is None:
+                raise ConfigurationError(f"{type(behaviour).__name__} is not attached to the network")
+            if enabled:
+                obj.activate_behaviors(behaviour)
+            else:
+                obj.deactivate_behaviors(behaviour)
+        self.event_log.log("enable" if enabled else "disable", self._target(behaviour),
+                           "enabled" if enabled else "disabled")
+        self._refresh_inspectors()
+        self.request_redraw()
+
+    def _refresh_inspectors(self) -> None:
+        for p in self.panels:
+            refresh = getattr(p, "refresh_values", None)
+            if callable(refresh) and not self.dock_of(p).failed:
+                try:
+                    refresh()
+                except Exception as exc:  # noqa: BLE001
+                    self._panel_failed(p, "refresh", exc)
+
+    # -- frames ---------------------------------------------------------------------------------
+    def request_redraw(self) -> None:
+        """Draw the panels at the next timer tick even if the network did not advance."""
+        self._dirty = True
+
+    def _selection_changed(self, source: Any) -> None:
+        for p in self.panels:
+            if self.dock_of(p).failed:
+                continue
+            try:
+                p.on_selection(self.selection, source)
+            except Exception as exc:  # noqa: BLE001
+                self._panel_failed(p, "on_selection", exc)
+        self.request_redraw()
+
+    def panel_shown(self, panel: Panel) -> bool:
+        """Whether the panel is on screen (not closed, not behind another tab, not failed)."""
+        dock = self.dock_of(panel)
+        return (dock.isVisible() and not dock.failed and panel.widget is not None
+                and not dock.visibleRegion().isEmpty())
+
+    def draw_frame(self, all_panels: bool = False) -> int:
+        """Copy the data of the shown panels (all panels with ``all_panels``) and draw them.
+
+        The whole frame (copy, draw, paint) runs while the simulation waits between two batches:
+        the GUI thread then never competes with the worker for Python's GIL, so a frame costs
+        the simulation exactly its own duration. Returns how many panels were updated. A panel
+        that raises shows the error and is skipped until retried; the others are drawn.
+        """
+        if self._drawing:
+            return 0
+        self._drawing = True
+        try:
+            return self._draw(all_panels)
+        finally:
+            self._drawing = False
+
+    def _draw(self, all_panels: bool) -> int:
+        now = time.perf_counter()
+        running = self.worker.busy
+        chosen = []
+        for p in self.panels:
+            dock = self.dock_of(p)
+            if dock.failed or p.widget is None:
+                continue
+            if not all_panels:
+                if not self.panel_shown(p):
+                    continue
+                if running and p.interval_s and now - self._last_update.get(id(p), 0.0) < p.interval_s:
+                    continue
+            chosen.append(p)
+        updated = []
+        with self.lock.hold():
+            start = time.thread_time()  # CPU time: other processes on the machine do not count
+            view = FrameView(self)
+            results = []
+            for p in chosen:
+                try:
+                    results.append((p, p.collect(view)))
+                except Exception as exc:  # noqa: BLE001
+                    self._panel_failed(p, "collect", exc)
+            self._drawn_iteration = self.net.iteration
+            self.time_axis.show(view.t)
+            for p, data in results:
+                try:
+                    p.update(data)
+                    self._last_update[id(p)] = now
+                    updated.append(p)
+                except Exception as exc:  # noqa: BLE001
+                    self._panel_failed(p, "update", exc)
+            if self.isVisible():  # paint now, while the worker waits (only what changed is repainted)
+                for p in updated:  # settle view transforms first, or each view paints twice
+                    for view in self._graphics_views(p):
+                        view.scene().prepareForPaint()
+                QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.MetaCall)
+                QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.UpdateRequest)
+            cost = time.thread_time() - start
+        self.frame_cost = cost if self.frame_cost == 0 else 0.8 * self.frame_cost + 0.2 * cost
+        self._dirty = False
+        self.frames_drawn += 1
+        self._frame_times.append(time.perf_counter())
+        return len(updated)
+
+    def _graphics_views(self, panel: Panel) -> list:
+        views = getattr(panel, "_graphics_views_cache", None)
+        if views is None:
+            views = panel.widget.findChildren(pg.GraphicsView)
+            if isinstance(panel.widget, pg.GraphicsView):
+                views.append(panel.widget)
+            panel._graphics_views_cache = views
+        return views
+
+    def _on_timer(self) -> None:
+        if self._closed:
+            return
+        self.timer_ticks += 1
+        self.worker.tick()
+        now = time.perf_counter()
+        if now - self._status_at > 0.2:
+            self._status_at = now
+            self._update_status()
+        last = self._frame_times[-1] if self._frame_times else 0.0
+        if self.worker.mode == "ff":
+            if now - last < 0.5:
+                return
+        elif now - last < self.min_frame_interval:
+            return
+        elif self.worker.busy and now - last < self.frame_cost / self.max_gui_share:
+            return  # keep the GUI's share of the time under max_gui_share
+        if self.net.iteration == self._drawn_iteration and not self._dirty:
+            return
+        self.draw_frame()
+
+    @property
+    def fps(self) -> float:
+        """Frames drawn per second over the last couple of seconds."""
+        times = [t for t in self._frame_times if t > time.perf_counter() - 2.0]
+        if len(times) < 2:
+            return 0.0
+        return (len(times) - 1) / max(times[-1] - times[0], 1e-9)
+
+    def _update_status(self, force: bool = False) -> None:
+        now = time.perf_counter()
+        self._speed.append((now, self.net.iteration))
+        while len(self._speed) > 2 and now - self._speed[0][0] > 1.5:
+            self._speed.popleft()
+        (t0, i0), (t1, i1) = self._speed[0], self._speed[-1]
+        sps = (i1 - i0) / (t1 - t0) if t1 > t0 else 0.0
+        self.steps_per_second = sps
+        self.time_label.setText(f"t = {self.net.t:,.1f} ms  (step {self.net.iteration:,})")
+        self.speed_label.setText(f"{sps:,.0f} steps/s   {sps * self.net.dt / 1000.0:.2f}x real time")
+        self.fps_label.setText(f"{self.fps:.0f} fps")
+
+    # -- export ---------------------------------------------------------------------------------
+    @staticmethod
+    def _save_widget(widget: QtWidgets.QWidget, path: str | os.PathLike) -> Path:
+        path = Path(path)
+        if path.suffix.lower() == ".svg":
+            from PyQt5.QtSvg import QSvgGenerator
+
+            gen = QSvgGenerator()
+            gen.setFileName(str(path))
+            gen.setSize(widget.size())
+            gen.setViewBox(QtCore.QRect(0, 0, widget.width(), widget.height()))
+            gen.setTitle("pymonn explorer")
+            painter = QtGui.QPainter(gen)
+            widget.render(painter)
+            painter.end()
+        else:
+            if not widget.grab().save(str(path)):
+                raise OSError(f"could not write {path}")
+        return path
+
+    def export_window(self, path: str | os.PathLike) -> Path:
+        """The whole window as PNG (or SVG by the file extension)."""
+        QtWidgets.QApplication.processEvents()
+        return self._save_widget(self, path)
+
+    def export_panel(self, panel: Panel, path: str | os.PathLike) -> Path:
+        """One panel as PNG (or SVG by the file extension)."""
+        return self._save_widget(self.dock_of(panel), path)
+
+    def visible_recordings(self) -> dict[str, np.ndarray]:
+        """The explorer's recordings over the visible window, plus what each panel shows."""
+        out: dict[str, np.ndarray] = {}
+        with self.lock.hold():
+            view = FrameView(self)
+            for g in self.net.NeuronGroups:
+                name = g.tags[0]
+                t, i = view.events(g)
+                if len(t) or self.recordings.has_events(g):
+                    out[f"{name}.spikes.t"], out[f"{name}.spikes.i"] = t, i
+                rec = self.recordings._traces.get(id(g))
+                for expr in (rec.variables if rec is not None else []):
+                    tt, values = view.trace(g, expr)
+                    out[f"{name}.{expr}.t"], out[f"{name}.{expr}"] = tt, values
+            out["t_now"] = np.array(self.net.t)
+            out["window_ms"] = np.array(self.time_axis.window_ms)
+        for p in self.panels:
+            try:
+                for k, v in p.export_data().items():
+                    out.setdefault(f"panel.{k}", np.asarray(v))
+            except Exception as exc:  # noqa: BLE001
+                self.log_message(f"{p.title}: export_data failed: {exc}")
+        return out
+
+    def export_recordings(self, path: str | os.PathLike) -> Path:
+        """The visible recordings (see :meth:`visible_recordings`) to an ``.npz`` file (no pickle)."""
+        data = {k: v for k, v in self.visible_recordings().items() if np.asarray(v).dtype != object}
+        path = Path(path)
+        np.savez(path, **data)
+        return path if path.suffix == ".npz" else path.with_suffix(path.suffix + ".npz")
+
+    def export_events(self, path: str | os.PathLike) -> Path:
+        """The event log as CSV."""
+        self.event_log.to_csv(path)
+        return Path(path)
+
+    # -- closing --------------------------------------------------------------------------------
+    def shutdown(self) -> None:
+        """Stop the worker, remove the explorer's recorders, save the layout. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        self.timer.stop()
+        self.worker.shutdown()
+        self.thread.quit()
+        self.thread.wait(10_000)
+        with self.lock.hold():
+            self.recordings.remove_all()
+        if self._save_layout:
+            try:
+                self.store_layout()
+            except Exception as exc:  # noqa: BLE001
+                self.log_message(f"saving the layout failed: {exc}")
+        for p in self.panels:
+            try:
+                p.close()
+            except Exception:  # noqa: BLE001
+                pass
+        app = QtWidgets.QApplication.instance()
+        if app is not None:
+            try:
+                app.aboutToQuit.disconnect(self.shutdown)
+            except TypeError:
+                pass
+
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802
+        self.shutdown()
+        event.accept()
+
+
+_APP = None
+
+
+def explore(net: Network, block: bool = True, **kwargs: Any) -> Explorer:
+    """Open an :class:`Explorer` on ``net`` and return it.
+
+    Creates a QApplication only if none exists. When it created one and ``block`` is True, it runs
+    the Qt event loop until the window is closed and then returns (the process keeps running);
+    inside an existing application (IPython ``%gui qt``, another Qt program) it returns at once.
+    """
+    global _APP
+    app, created = ensure_app()
+    if created:
+        _APP = app
+    window = Explorer(net, **kwargs)
+    window.show()
+    if block and created:
+        app.exec_()
+    return window

@@ -1,0 +1,277 @@
+"""The panel contract, the view panels read a frame through, and helpers the default panels share.
+
+A panel is a plug-in with four duties:
+
+1. ``needs()`` - declare what must be recorded (:class:`~pymonn.ui.recording.Need`); the explorer
+   adds ring-buffer recorders for it and removes them on close.
+2. ``build()`` - return its widget (the explorer puts it in a dock).
+3. ``collect(view)`` - copy what it will draw. It runs while the simulation is paused between two
+   batches, so everything it reads is consistent; it must only read (and be quick).
+4. ``update(data)`` - draw what ``collect`` returned, on the GUI thread, with the simulation
+   running again.
+
+It follows the shared selection (``on_selection``) and shared time axis (``explorer.time_axis``).
+An exception in any of these shows in the panel and in the log dock; the other panels keep going.
+Third parties subclass :class:`Panel` and pass the class (or any callable ``factory(explorer)``) to
+``Explorer(net, extra_panels=[...])`` or :func:`register_panel`; a behaviour can offer panels from
+a method ``explorer_panels(self) -> list``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._qt import QtWidgets, pg
+from ..recording import Need
+
+__all__ = ["Panel", "FrameView", "register_panel", "registered_panels", "Need", "GROUP_COLOURS",
+           "group_colour", "vector_variables", "grid_layout", "style_plot", "find_threshold", "window_trains", "sticky_range"]
+
+GROUP_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"]
+
+_REGISTERED: list = []
+
+
+def register_panel(factory: Any) -> Any:
+    """Add a panel class (or ``factory(explorer)``) to every explorer opened from now on.
+
+    Usable as a class decorator; returns its argument.
+    """
+    if factory not in _REGISTERED:
+        _REGISTERED.append(factory)
+    return factory
+
+
+def registered_panels() -> list:
+    """Panels added with :func:`register_panel`."""
+    return list(_REGISTERED)
+
+
+class FrameView:
+    """What ``Panel.collect`` reads: the network (paused) and the explorer's recordings.
+
+    Attributes
+    ----------
+    net : Network
+    t : float
+        Simulated time (ms) of the newest step.
+    iteration : int
+    window_steps : int
+        Steps in the shared time window.
+    window_ms : float
+    """
+
+    def __init__(self, explorer) -> None:
+        self.explorer = explorer
+        self.net = explorer.net
+        self.iteration = self.net.iteration
+        self.t = self.net.t
+        self.dt = self.net.dt
+        self.window_ms = explorer.time_axis.window_ms
+        self.window_steps = max(1, int(round(self.window_ms / self.dt)))
+        self._rec = explorer.recordings
+
+    def trace(self, group, expression: str, columns: Any = None, steps: int | None = None):
+        """(t in ms, values) of a recorded expression over the window (``columns``: neurons)."""
+        return self._rec.trace(group, expression, self.window_steps if steps is None else steps, columns)
+
+    def trace_mean(self, group, expression: str, steps: int | None = None):
+        """(t in ms, mean over neurons) of a recorded per-neuron expression over the window."""
+        return self._rec.trace_mean(group, expression, self.window_steps if steps is None else steps)
+
+    def events(self, group, variable: str = "fired", steps: int | None = None):
+        """(t in ms, neuron index) of the recorded spikes over the window."""
+        return self._rec.events(group, variable, self.window_steps if steps is None else steps)
+
+    def spike_counts(self, group, steps: int | None = None) -> np.ndarray:
+        """Spikes per neuron over the last ``steps`` steps (the window by default)."""
+        _, idx = self.events(group, steps=steps)
+        return np.bincount(idx, minlength=group.size)[: group.size]
+
+    def trains(self, group, steps: int | None = None):
+        """The window's spikes as :class:`pymonn.analysis.SpikeTrains` (see :func:`window_trains`)."""
+        return window_trains(self, group, steps)
+
+    def recorded_steps(self, group, expression: str) -> int:
+        """How many samples of ``expression`` are held (at most the ring length)."""
+        rec = self._rec._traces.get(id(group))
+        return 0 if rec is None or expression not in rec._buffers else len(rec._buffers[expression])
+
+
+class Panel:
+    """Base class of explorer panels (see the module docstring for the contract).
+
+    Class attributes
+    ----------------
+    title : str
+        Dock title.
+    area : str
+        Where the default layout docks it: ``'left'``, ``'center'``, ``'lower'``, ``'right'`` or
+        ``'bottom'``.
+    interval_s : float
+        Least time between two updates while the network runs (0: every frame). Slow views
+        (statistics, spectra) use it so that they do not cost the simulation speed.
+    """
+
+    title = "Panel"
+    area = "center"
+    interval_s = 0.0
+
+    def __init__(self, explorer, **options: Any) -> None:
+        self.explorer = explorer
+        self.net = explorer.net
+        self.options = options
+        self.widget: QtWidgets.QWidget | None = None
+        self.name = type(self).__name__
+
+    # -- the contract ---------------------------------------------------------------------------
+    def needs(self) -> list[Need]:
+        """What to record for this panel."""
+        return []
+
+    def build(self) -> QtWidgets.QWidget:
+        """Create and return the panel's widget."""
+        raise NotImplementedError
+
+    def collect(self, view: FrameView) -> Any:
+        """Copy what ``update`` will draw (simulation paused; read only)."""
+        return None
+
+    def update(self, data: Any) -> None:
+        """Draw ``data`` (GUI thread)."""
+
+    def on_selection(self, selection, source: Any = None) -> None:
+        """The shared selection changed."""
+
+    def export_data(self) -> dict[str, np.ndarray]:
+        """Arrays of what the panel shows now, for the npz export."""
+        return {}
+
+    def close(self) -> None:
+        """The explorer is closing."""
+
+    # -- helpers --------------------------------------------------------------------------------
+    @property
+    def selection(self):
+        return self.explorer.selection
+
+    @property
+    def groups(self) -> list:
+        return list(self.net.NeuronGroups)
+
+
+# -- shared helpers ---------------------------------------------------------------------------------
+def window_trains(view: FrameView, group, steps: int | None = None):
+    """Spikes of ``group`` in the window as :class:`pymonn.analysis.SpikeTrains`.
+
+    The window is ``(t - steps*dt, t]`` (clipped at 0), the steps whose spikes are kept, so
+    rates divide by exactly the time the spikes were collected in.
+    """
+    from pymonn.analysis import as_spike_trains
+
+    steps = view.window_steps if steps is None else int(steps)
+    t, i = view.events(group, steps=steps)
+    t_stop = view.iteration * view.dt
+    t_start = max(0, view.iteration - steps) * view.dt
+    return as_spike_trains((t, i.astype(np.int64)), n=group.size, t_start=t_start, t_stop=t_stop, dt=view.dt)
+
+
+def group_colour(net, group) -> str:
+    """A stable colour per neuron group."""
+    try:
+        i = net.NeuronGroups.index(group)
+    except ValueError:
+        i = 0
+    return GROUP_COLOURS[i % len(GROUP_COLOURS)]
+
+
+def vector_variables(group, kinds: str = "fb") -> list[str]:
+    """Names of the group's per-neuron arrays (floats ``f`` and/or booleans ``b``)."""
+    out = []
+    for name, value in vars(group).items():
+        if name.startswith("_") or not isinstance(value, np.ndarray):
+            continue
+        if value.shape == (group.size,) and value.dtype.kind in kinds:
+            out.append(name)
+    return out
+
+
+def grid_layout(group) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """Image coordinates of each neuron: (rows, cols, height, width).
+
+    From the group's geometry (``x``, ``y``, ``z`` set by ``NeuronDimension``; layers side by side),
+    else a near-square grid in index order.
+    """
+    n = group.size
+    x, y = vars(group).get("x"), vars(group).get("y")
+    if isinstance(x, np.ndarray) and isinstance(y, np.ndarray) and x.shape == (n,) and y.shape == (n,):
+        z = vars(group).get("z")
+        xi = np.rint(x - x.min()).astype(np.int64)
+        yi = np.rint(y - y.min()).astype(np.int64)
+        if isinstance(z, np.ndarray) and z.shape == (n,):
+            zi = np.rint(z - z.min()).astype(np.int64)
+            xi = xi + zi * (xi.max() + 2)  # layers side by side, one empty column between
+        if len(np.unique(yi * (xi.max() + 1) + xi)) == n:
+            return yi, xi, int(yi.max()) + 1, int(xi.max()) + 1
+    width = int(np.ceil(np.sqrt(n)))
+    idx = np.arange(n)
+    return idx // width, idx % width, int(np.ceil(n / width)), width
+
+
+def style_plot(plot: pg.PlotItem, x_label: str | None = None, y_label: str | None = None) -> pg.PlotItem:
+    """Dark axes and labels on the explorer's white plots."""
+    for name in ("left", "bottom", "right", "top"):
+        axis = plot.getAxis(name)
+        axis.setPen(pg.mkPen("#444444"))
+        axis.setTextPen(pg.mkPen("#222222"))
+        axis.enableAutoSIPrefix(False)
+        axis.setStyle(maxTickLevel=0)  # no minor ticks: scrolling a time axis costs half as much
+    if x_label:
+        plot.setLabel("bottom", x_label, color="#222222")
+    if y_label:
+        plot.setLabel("left", y_label, color="#222222")
+    plot.getViewBox().setBackgroundColor(None)
+    return plot
+
+
+def sticky_range(plot: pg.PlotItem, lo: float, hi: float, floor_zero: bool = False) -> None:
+    """Set the y range to contain [lo, hi], changing it only when the data leave it or shrink a lot.
+
+    Changing a range makes pyqtgraph regenerate the axis (text rendering is the most expensive part
+    of a frame), so ranges move in jumps with some head room instead of following every frame.
+    """
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return
+    if floor_zero:
+        lo = 0.0
+    span = max(hi - lo, 1e-9)
+    (cur_lo, cur_hi) = plot.getViewBox().viewRange()[1]
+    cur_span = cur_hi - cur_lo
+    inside = lo >= cur_lo and hi <= cur_hi
+    if inside and span > 0.4 * cur_span:
+        return
+    pad = 0.15 * span
+    new_lo = lo if floor_zero else lo - pad
+    plot.setYRange(new_lo, hi + pad, padding=0)
+
+
+_THRESHOLD_NAMES = ("v_threshold", "v_thresh", "v_th", "threshold", "theta", "V_th", "v_peak", "vt", "V_T")
+
+
+def find_threshold(group) -> tuple[float | None, str]:
+    """The spike threshold (or peak) of ``group``'s neuron model, and where it was found.
+
+    Looks for a scalar or per-neuron attribute named like a threshold on the group and then on
+    its behaviours; a per-neuron array gives its mean.
+    """
+    candidates = [group, *[group.behaviours[k] for k in sorted(group.behaviours)]]
+    for name in _THRESHOLD_NAMES:
+        for obj in candidates:
+            value = vars(obj).get(name)
+            if isinstance(value, (int, float, np.generic)) and not isinstance(value, bool):
+                return float(value), name
+            if isinstance(value, np.ndarray) and value.size and value.dtype.kind == "f":
+                return float(np.mean(value)), name
+    return None, ""

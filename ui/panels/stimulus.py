@@ -1,0 +1,130 @@
+"""Stimulus controls: one slider per input behaviour, scaling its drive while the network runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from pymonn.errors import PymonnError
+
+from .._qt import Qt, QtWidgets
+from ..parameters import describe_value, find_parameter
+from ..recording import EXPLORER_TAG
+from .base import Panel
+
+#: Parameter names tried, in order, as an input's drive.
+DRIVE_NAMES = ("amplitude", "mu", "mean", "rate", "I", "current", "drive", "strength", "offset")
+
+
+def is_input(behaviour) -> bool:
+    """Inputs: key-10 behaviours (``default_key``), the library's input classes, or named like one."""
+    if EXPLORER_TAG in behaviour.tags:
+        return False
+    if getattr(behaviour, "drive_parameter", None):
+        return True
+    if getattr(type(behaviour), "default_key", None) == 10:
+        return True
+    module = type(behaviour).__module__ or ""
+    if ".inputs" in module:
+        return True
+    name = type(behaviour).__name__.lower()
+    return any(w in name for w in ("input", "current", "stimulus", "noise", "drive")) or "input" in [
+        t.lower() for t in behaviour.tags]
+
+
+def drive_of(behaviour) -> str | None:
+    """The parameter a slider drives: ``drive_parameter`` if the class names one, else the first
+    of :data:`DRIVE_NAMES` the behaviour holds as a live number or array."""
+    named = getattr(behaviour, "drive_parameter", None)
+    candidates = [named] if named else list(DRIVE_NAMES)
+    for name in candidates:
+        value = vars(behaviour).get(name)
+        if value is None and behaviour.parent is not None:
+            value = vars(behaviour.parent).get(name) if name in behaviour.init_kwargs else None
+        if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+            return name
+        if isinstance(value, np.ndarray) and value.dtype.kind == "f" and value.ndim == 1:
+            return name
+    return None
+
+
+class StimulusPanel(Panel):
+    """A slider per input behaviour: 0-300 % of the drive it started with.
+
+    Moving a slider writes ``initial * percent / 100`` into the drive parameter (an array drive is
+    scaled element-wise) between two steps and logs a ``stimulus`` event. A drive that started at 0
+    is set in absolute units 0-100 instead.
+    """
+
+    title = "Stimulus"
+    area = "right"
+
+    def __init__(self, explorer, **options: Any) -> None:
+        super().__init__(explorer, **options)
+        self.controls: list[dict] = []
+
+    def inputs(self) -> list[tuple[Any, str]]:
+        out = []
+        for obj in self.net.all_objects():
+            for key in sorted(obj.behaviours):
+                b = obj.behaviours[key]
+                if is_input(b):
+                    name = drive_of(b)
+                    if name is not None:
+                        out.append((b, name))
+        return out
+
+    def build(self) -> QtWidgets.QWidget:
+        box = QtWidgets.QWidget()
+        lay = QtWidgets.QVBoxLayout(box)
+        lay.setContentsMargins(4, 4, 4, 4)
+        found = self.inputs()
+        if not found:
+            lay.addWidget(QtWidgets.QLabel("no input behaviour with a drive parameter\n(amplitude, mu, rate, ...)"))
+        for b, name in found:
+            p = find_parameter(b, name)
+            initial = np.array(p.value, dtype=np.float64, copy=True)
+            frame = QtWidgets.QGroupBox(f"{b.parent.tags[0]} / {b.key}: {type(b).__name__}.{name}"
+                                        + (f" ({p.unit})" if p.unit else ""))
+            row = QtWidgets.QHBoxLayout(frame)
+            slider = QtWidgets.QSlider(Qt.Horizontal)
+            slider.setRange(0, 300)
+            slider.setValue(100)
+            slider.setTickInterval(50)
+            slider.setTickPosition(QtWidgets.QSlider.TicksBelow)
+            label = QtWidgets.QLabel()
+            label.setMinimumWidth(110)
+            row.addWidget(slider, 1)
+            row.addWidget(label)
+            lay.addWidget(frame)
+            control = {"behaviour": b, "name": name, "initial": initial, "slider": slider, "label": label,
+                       "absolute": bool(np.all(initial == 0))}
+            self.controls.append(control)
+            self._label(control)
+            slider.valueChanged.connect(lambda value, c=control: self.set_percent(c, value))
+        lay.addStretch(1)
+        return box
+
+    def _label(self, c: dict) -> None:
+        c["label"].setText(describe_value(vars(find_parameter(c["behaviour"], c["name"]).owner)[c["name"]]))
+
+    def value_for(self, c: dict, percent: float) -> Any:
+        if c["absolute"]:
+            return float(percent) / 3.0 if c["initial"].ndim == 0 else np.full_like(c["initial"], percent / 3.0)
+        scaled = c["initial"] * (percent / 100.0)
+        return float(scaled) if scaled.ndim == 0 else scaled
+
+    def set_percent(self, c: dict, percent: int) -> None:
+        """Apply a slider position (also callable from tests and scripts)."""
+        if c["slider"].value() != percent:
+            c["slider"].blockSignals(True)
+            c["slider"].setValue(int(percent))
+            c["slider"].blockSignals(False)
+        try:
+            self.explorer.set_parameter(c["behaviour"], c["name"], self.value_for(c, percent), kind="stimulus")
+        except PymonnError as exc:
+            c["label"].setText("rejected")
+            c["label"].setToolTip(str(exc))
+            return
+        self._label(c)

@@ -1,0 +1,166 @@
+"""Membrane traces of the selected neurons, with the group mean and the model's threshold."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._qt import Qt, QtWidgets, pg
+from .base import FrameView, Need, Panel, find_threshold, sticky_range, style_plot, vector_variables
+
+TRACE_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"]
+
+
+def default_variable(group) -> str | None:
+    """'v' when the group has it, else its first float per-neuron variable."""
+    names = vector_variables(group, "f")
+    if "v" in names:
+        return "v"
+    names = [n for n in names if n not in ("x", "y", "z")]
+    return names[0] if names else None
+
+
+class TracesPanel(Panel):
+    """Traces of a variable (``v`` by default) for up to ``max_traces`` selected neurons.
+
+    Only the selected group is recorded (a ring of the whole per-neuron array, so any of its
+    neurons can be shown at once); selecting another group starts recording there.
+
+    The group mean (over all its neurons, every step) is the thick grey line; the
+    threshold (or spike peak) found on the group or its neuron model is a dashed red line.
+    """
+
+    title = "Traces"
+    area = "lower"
+
+    def __init__(self, explorer, variable: str | None = None, max_traces: int = 8, **options: Any) -> None:
+        super().__init__(explorer, **options)
+        self.max_traces = int(max_traces)
+        self.variables = {id(g): (variable if variable and hasattr(g, variable) else default_variable(g))
+                          for g in self.groups}
+        self.curves: list[pg.PlotDataItem] = []
+        self.last: dict[str, np.ndarray] = {}
+
+    def needs(self) -> list[Need]:
+        """The traced variable of the selected group only: recording starts when a group is selected."""
+        g = self.selection.group
+        var = self.variables.get(id(g)) if g is not None else None
+        return [Need(g, var)] if var else []
+
+    @property
+    def variable(self) -> str | None:
+        g = self.selection.group
+        return self.variables.get(id(g)) if g is not None else None
+
+    def build(self) -> QtWidgets.QWidget:
+        box = QtWidgets.QWidget()
+        lay = QtWidgets.QVBoxLayout(box)
+        lay.setContentsMargins(2, 2, 2, 2)
+        top = QtWidgets.QHBoxLayout()
+        self.info = QtWidgets.QLabel()
+        top.addWidget(self.info, 1)
+        top.addWidget(QtWidgets.QLabel("variable:"))
+        self.combo = QtWidgets.QComboBox()
+        self.combo.currentTextChanged.connect(self._variable_chosen)
+        top.addWidget(self.combo)
+        lay.addLayout(top)
+        self.plot_widget = pg.PlotWidget(background="w")
+        self.plot = style_plot(self.plot_widget.getPlotItem(), "time (ms)", "v")
+        self.plot.getAxis("left").setWidth(55)
+        self.plot.hideButtons()
+        self.plot.disableAutoRange()
+        self.legend = self.plot.addLegend(offset=(-5, 5), labelTextColor="#222", brush=pg.mkBrush(255, 255, 255, 200))
+        for k in range(self.max_traces):
+            curve = self.plot.plot(pen=pg.mkPen(TRACE_COLOURS[k % len(TRACE_COLOURS)], width=1))
+            self.curves.append(curve)
+        self.mean_curve = self.plot.plot(pen=pg.mkPen("#444444", width=2), name="group mean")
+        self.threshold = pg.InfiniteLine(angle=0, pen=pg.mkPen("#e00000", width=1.5, style=Qt.DashLine),
+                                         label="threshold", labelOpts={"color": "#e00000", "position": 0.05})
+        self.plot.addItem(self.threshold, ignoreBounds=True)
+        self.threshold.hide()
+        self.explorer.time_axis.link(self.plot)
+        lay.addWidget(self.plot_widget, 1)
+        self.on_selection(self.selection)
+        return box
+
+    def _variable_chosen(self, name: str) -> None:
+        g = self.selection.group
+        if not name or g is None or name == self.variables.get(id(g)):
+            return
+        self.variables[id(g)] = name
+        self.explorer.ensure_recording([Need(g, name)])
+        self.explorer.request_redraw()
+
+    def on_selection(self, selection, source: Any = None) -> None:
+        g = selection.group
+        if g is None or not hasattr(self, "combo"):
+            return
+        if g is not getattr(self, "_recording_group", None):
+            self.explorer.ensure_recording(self.needs(), release=[self._recording_group]
+                                           if getattr(self, "_recording_group", None) is not None else [])
+            self._recording_group = g
+        self.combo.blockSignals(True)
+        self.combo.clear()
+        self.combo.addItems([n for n in vector_variables(g, "f") if n not in ("x", "y", "z")])
+        if self.variables.get(id(g)):
+            self.combo.setCurrentText(self.variables[id(g)])
+        self.combo.blockSignals(False)
+        shown = selection.indices[: self.max_traces]
+        more = "" if selection.indices.size <= self.max_traces else f" (first {self.max_traces} of {selection.indices.size})"
+        self.info.setText(f"{g.tags[0]}: neurons {', '.join(map(str, shown))}{more}")
+        self.explorer.request_redraw()
+
+    def collect(self, view: FrameView) -> dict:
+        g = self.selection.group
+        var = self.variable
+        if g is None or var is None:
+            return {}
+        cols = self.selection.indices[: self.max_traces]
+        t, values = view.trace(g, var, columns=cols)
+        mt, mean = view.trace_mean(g, var)
+        threshold, where = find_threshold(g) if var == "v" else (None, "")
+        return {"group": g, "var": var, "cols": cols, "t": t, "values": values, "mean_t": mt, "mean": mean,
+                "threshold": threshold}
+
+    def update(self, data: dict) -> None:
+        if not data:
+            return
+        if data["var"] != getattr(self, "_label_for", None):
+            self._label_for = data["var"]
+            self.plot.setLabel("left", data["var"], color="#222222")
+        t, values, cols = data["t"], data["values"], data["cols"]
+        legend = (id(data["group"]), tuple(int(c) for c in cols))
+        if legend != getattr(self, "_legend_for", None):
+            self._legend_for = legend
+            self.legend.clear()
+            for k, curve in enumerate(self.curves[: len(cols)]):
+                self.legend.addItem(curve, f"#{cols[k]}")
+            self.legend.addItem(self.mean_curve, "group mean")
+        for k, curve in enumerate(self.curves):
+            if k < len(cols) and values.ndim == 2 and values.shape[0] == t.shape[0]:
+                curve.setData(t, values[:, k])
+                curve.show()
+            elif curve.isVisible():
+                curve.setData([], [])
+                curve.hide()
+        mean = np.asarray(data["mean"]).reshape(-1)
+        self.mean_curve.setData(data["mean_t"], mean)
+        parts = [np.asarray(values, dtype=np.float64).ravel(), mean.astype(np.float64)]
+        if data["threshold"] is not None:
+            parts.append(np.array([data["threshold"]]))
+        both = np.concatenate(parts)
+        both = both[np.isfinite(both)]
+        if both.size:
+            sticky_range(self.plot, float(both.min()), float(both.max()))
+        if data["threshold"] is not None:
+            self.threshold.setValue(data["threshold"])
+            self.threshold.show()
+        else:
+            self.threshold.hide()
+        name = data["group"].tags[0]
+        self.last = {f"traces.{name}.t": t, f"traces.{name}.{data['var']}": values,
+                     f"traces.{name}.neurons": np.asarray(cols), f"traces.{name}.mean": mean}
+
+    def export_data(self) -> dict:
+        return dict(self.last)

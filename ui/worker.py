@@ -1,0 +1,229 @@
+"""The simulation worker: runs the network in batches on a QThread while the GUI draws.
+
+Two threads touch the network: the worker (which steps it) and the GUI thread (which copies what
+the panels draw, applies parameter edits and runs console code). :class:`SimulationLock` keeps
+them apart: the worker holds it for one batch at a time, and a GUI thread that asks for it gets it
+at the end of the current batch (a turnstile stops the worker from taking it straight back). So the
+GUI never reads half-written buffers and a batch never sees a half-applied edit.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from contextlib import contextmanager
+
+from ._qt import QtCore, pyqtSignal, pyqtSlot
+
+
+class SimulationLock:
+    """Mutual exclusion between simulation batches and GUI access, fair to the GUI.
+
+    ``with lock.hold():`` (GUI side, re-entrant) waits for the running batch to end and keeps
+    the worker out until the block exits. ``with lock.batch():`` is the worker's side.
+
+    Parameters
+    ----------
+    interrupt : callable, optional
+        Called when ``hold`` has to wait for a running batch, to end that batch early (the
+        explorer passes ``net.stop``: the batch then ends after the current step, so the GUI waits
+        for one step rather than a whole batch).
+    """
+
+    def __init__(self, interrupt=None) -> None:
+        self._lock = threading.RLock()
+        self._turnstile = threading.Lock()
+        self._owner: int | None = None
+        self._depth = 0
+        self._in_batch = False
+        self.interrupt = interrupt
+
+    @contextmanager
+    def hold(self):
+        me = threading.get_ident()
+        if self._owner == me:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        with self._turnstile:
+            if self._in_batch and self.interrupt is not None:
+                self.interrupt()
+            self._lock.acquire()
+        self._owner, self._depth = me, 1
+        try:
+            yield
+        finally:
+            self._owner, self._depth = None, 0
+            self._lock.release()
+
+    @contextmanager
+    def batch(self):
+        with self._turnstile:  # wait here while a GUI request is pending
+            pass
+        with self._lock:
+            self._in_batch = True
+            try:
+                yield
+            finally:
+                self._in_batch = False
+
+    def held_by_me(self) -> bool:
+        return self._owner == threading.get_ident()
+
+
+class SimulationWorker(QtCore.QObject):
+    """Runs the network on its own QThread: free running, paced, or a fast-forward of N steps.
+
+    Control methods (``run``, ``pause``, ``fast_forward``, ``cancel``, ``tick``, ``shutdown``) are
+    called from the GUI thread and only set flags; results come back as queued Qt signals.
+
+    Signals
+    -------
+    progress(done, total)
+        During a fast-forward, after every batch.
+    finished(kind, done, total, cancelled)
+        When a fast-forward ends (``kind == 'fast-forward'``).
+    failed(message)
+        A behaviour raised; the worker stops and the network keeps the state of the failed step.
+    """
+
+    progress = pyqtSignal(int, int)
+    finished = pyqtSignal(str, int, int, bool)
+    failed = pyqtSignal(str)
+
+    def __init__(self, net, lock: SimulationLock) -> None:
+        super().__init__()
+        self.net = net
+        self.lock = lock
+        self._cv = threading.Condition()
+        self.mode = "idle"  # 'idle', 'run', 'ff'
+        self.steps_per_frame = 0  # 0: free running, else N steps per GUI frame
+        self.batch_seconds = 0.05  # batch length; the GUI interrupts a batch when it needs the network
+        self.ff_batch_seconds = 0.1
+        self._ticks = 0
+        self._ff_total = 0
+        self._ff_done = 0
+        self._cancel = False
+        self._shutdown = False
+        self.step_seconds = 0.0  # moving average of wall time per step inside batches
+        self.last_error: str | None = None
+
+    # -- control (GUI thread) -------------------------------------------------------------------
+    def run(self) -> None:
+        with self._cv:
+            if self.mode == "idle":
+                self.last_error = None
+                self.mode = "run"
+                self._cv.notify_all()
+
+    def pause(self) -> None:
+        with self._cv:
+            if self.mode == "run":
+                self.mode = "idle"
+            self._cv.notify_all()
+
+    def fast_forward(self, steps: int) -> bool:
+        """Start a fast-forward of ``steps`` steps; False when one is already running."""
+        with self._cv:
+            if self.mode == "ff":
+                return False
+            self._ff_total, self._ff_done, self._cancel = int(steps), 0, False
+            self.last_error = None
+            self.mode = "ff"
+            self._cv.notify_all()
+        return True
+
+    def cancel(self) -> None:
+        """Cancel a running fast-forward (it stops within one step)."""
+        with self._cv:
+            if self.mode == "ff":
+                self._cancel = True
+                self.net.stop()
+            self._cv.notify_all()
+
+    def tick(self) -> None:
+        """One GUI frame passed: in paced mode the worker may run one more batch."""
+        if self.steps_per_frame > 0:
+            with self._cv:
+                self._ticks = 1
+                self._cv.notify_all()
+
+    def shutdown(self) -> None:
+        with self._cv:
+            self._shutdown = True
+            self._cancel = True
+            if self.mode == "ff":
+                self.net.stop()
+            self._cv.notify_all()
+
+    @property
+    def busy(self) -> bool:
+        return self.mode != "idle"
+
+    # -- the thread's loop ----------------------------------------------------------------------
+    def _batch_size(self, seconds: float) -> int:
+        if self.step_seconds <= 0:
+            return 10
+        return int(max(1, min(100_000, seconds / self.step_seconds)))
+
+    @pyqtSlot()
+    def loop(self) -> None:
+        """Wait for work and do it in batches until :meth:`shutdown`."""
+        while True:
+            with self._cv:
+                while not self._shutdown and (
+                    self.mode == "idle" or (self.mode == "run" and self.steps_per_frame > 0 and self._ticks == 0)
+                ):
+                    self._cv.wait(0.1)
+                if self._shutdown:
+                    if self.mode == "ff":
+                        self._finish_ff(cancelled=True)
+                    return
+                mode = self.mode
+                if mode == "run" and self.steps_per_frame > 0:
+                    self._ticks = 0
+                    n = self.steps_per_frame
+                elif mode == "run":
+                    n = self._batch_size(self.batch_seconds)
+                else:
+                    n = min(self._batch_size(self.ff_batch_seconds), self._ff_total - self._ff_done)
+            done = self._run_batch(n, mode)
+            if mode == "ff":
+                with self._cv:
+                    self._ff_done += done
+                    finished = self._ff_done >= self._ff_total or self._cancel or self.last_error is not None
+                    if finished and self.mode == "ff":
+                        self._finish_ff(cancelled=self._ff_done < self._ff_total)
+                self.progress.emit(self._ff_done, self._ff_total)
+
+    def _finish_ff(self, cancelled: bool) -> None:
+        self.mode = "idle"
+        self.finished.emit("fast-forward", self._ff_done, self._ff_total, cancelled)
+
+    def _run_batch(self, n: int, mode: str) -> int:
+        if n <= 0:
+            return 0
+        with self.lock.batch():
+            if self.mode != mode or self._shutdown or (mode == "ff" and self._cancel):
+                return 0
+            start = time.perf_counter()
+            try:
+                done = self.net.simulate_iterations(n, progress=False)
+            except Exception as exc:  # a behaviour failed: stop and report, never crash the GUI
+                self.last_error = "".join(traceback.format_exception(exc))
+                with self._cv:
+                    if self.mode == "ff":
+                        self._cancel = True
+                    else:
+                        self.mode = "idle"
+                self.failed.emit(self.last_error)
+                return 0
+            elapsed = time.perf_counter() - start
+        if done:
+            per_step = elapsed / done
+            self.step_seconds = per_step if self.step_seconds <= 0 else 0.7 * self.step_seconds + 0.3 * per_step
+        return done

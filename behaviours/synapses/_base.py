@@ -10,10 +10,33 @@ plasticity behaviours of the same group share it:
               exists (plasticity only changes those); None when every entry is a synapse
 ``sg.delay``  per-synapse axonal delay in whole steps (same layout as ``sg.W``), or None
 
-The first behaviour that needs connectivity builds it from its own parameters (``mode``, ``p`` /
-``indegree`` / ``outdegree`` / ``i`` + ``j`` / ``W``, ``weight``, ``allow_self``, ``delay``);
-later ones reuse it. A script can also set ``sg.W`` (a dense matrix or a CSR) itself in a
-behaviour with a smaller key.
+The first behaviour that needs connectivity builds it from its own parameters; later ones reuse
+it (and do not accept these parameters). A script can also set ``sg.W`` (a dense matrix or a
+CSR) itself in a behaviour with a smaller key.
+
+Connectivity parameters (at most one rule; none means all-to-all)
+-----------------------------------------------------------------
+mode : {'dense', 'sparse'}
+    Dense column-major matrix or CSR by source. Default: dense for all-to-all, sparse with a rule.
+p : float
+    Each pair connected with probability ``p`` (geometric skipping, no N x N matrix).
+indegree, outdegree : int
+    Exactly this many distinct partners per destination / source, chosen uniformly.
+i, j : int arrays
+    Explicit (source, destination) pairs.
+W : array (n_dst, n_src) or CSR
+    Explicit weights (dense matrix: its non-zero pattern does not matter, every entry is a synapse;
+    CSR: its synapses). Cannot be combined with ``weight``.
+weight : number, init string or array
+    The weights (default 1): ``'uniform(0, 0.1)'``, ``'normal(1, 0.1)'``, ... drawn per synapse
+    from ``net.rng``, or one value per synapse (per (i, j) pair with ``i``/``j``).
+allow_self : bool
+    Allow ``i -> i`` synapses within one group (default True, as Brian2).
+delay : int, init string or array
+    Axonal delay in whole steps (``'integers(1, 20)'`` or one per synapse); a spike of the source
+    in step ``t - 1`` is delivered in step ``t + delay``. Values must be whole and non-negative
+    (they are never rounded); the ring buffer holds ``max(delay) + 1`` slots of one value per
+    destination neuron and channel.
 """
 
 from __future__ import annotations

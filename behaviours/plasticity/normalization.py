@@ -43,7 +43,9 @@ class SynapticNormalization(Behaviour):
     default: the rows of the (n_dst, n_src) matrix) or over the efferent synapses of source ``i``
     (``'efferent'``: the columns). Neurons whose sum is 0 are left unchanged (there is nothing to
     scale). Works on dense and sparse groups; weights change in place. Put it after the learning
-    rule (default key 45, after STDP at 40).
+    rule (default key 45, after STDP at 40). It does not know a learning rule's bounds: scaling
+    can move a weight past the rule's ``w_max``, and the rule's next update of that synapse then
+    clips it back, so choose ``target`` and ``w_max`` so that they are compatible.
 
     Parameters
     ----------

@@ -95,3 +95,29 @@ def test_hh_pulse_below_rheobase_is_silent(tmp_path):
     result = hh.main(["--quick", "--amplitude", "2.0", "--out", str(tmp_path / "weak.png")])
     assert result["spike_times"].size == 0
     assert result["peak_mV"] < -55.0
+
+
+def test_feedforward_volleys_propagate_with_delays(tmp_path):
+    pytest.importorskip("matplotlib", reason="the example plots with matplotlib")
+    ff = load("feedforward_lif")
+    out = tmp_path / "ff.png"
+    stats = ff.main(["--quick", "--out", str(out)])
+    assert len(stats) == 5 and stats[0]["answered"] == 1.0
+    lat = np.array([s["latency"] for s in stats])
+    # every layer answers almost every volley, each later than the one before by at least the
+    # 1 ms axonal delay (plus integration time) but less than 3 ms
+    assert all(s["answered"] > 0.9 for s in stats[1:]), [s["answered"] for s in stats]
+    steps = np.diff(lat)
+    assert np.all((steps > 1.0) & (steps < 3.0)), steps
+    # the volley stays compact (spread well below the 50 ms period) while background firing stays low
+    assert all(s["spread"] < 4.0 for s in stats[1:])
+    assert all(0.5 < s["background_hz"] < 15 for s in stats[1:])
+    check_png(out)
+
+
+def test_feedforward_weak_weights_let_the_volley_die(tmp_path):
+    pytest.importorskip("matplotlib", reason="the example plots with matplotlib")
+    ff = load("feedforward_lif")
+    stats = ff.main(["--quick", "--weight", "40", "--out", str(tmp_path / "weak.png")])
+    answered = [s["answered"] for s in stats[1:]]
+    assert answered[-1] < 0.4 and answered[-1] < answered[0]

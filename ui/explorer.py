@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 import traceback
+import weakref
 from collections import deque
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -127,6 +128,7 @@ class Explorer(QtWidgets.QMainWindow):
         if not net.initialized:
             net.initialize()
         self._closed = False
+        self._ff_active = False
         self.lock = SimulationLock(interrupt=net.stop)
         dt = net.dt
         if window_ms is None:
@@ -179,13 +181,16 @@ class Explorer(QtWidgets.QMainWindow):
 
         self.worker = SimulationWorker(net, self.lock)
         self.worker.steps_per_frame = int(steps_per_frame)
-        self.thread = QtCore.QThread(self)
+        # Not a child of the window: if the window is garbage collected without being closed, the
+        # finalizer below still stops the thread (destroying a running QThread aborts the process).
+        self.thread = QtCore.QThread()
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.loop)
         self.worker.progress.connect(self._ff_progress)
         self.worker.finished.connect(self._ff_finished)
         self.worker.failed.connect(self._worker_failed)
         self.thread.start()
+        self._finalizer = weakref.finalize(self, _stop_worker, self.worker, self.thread)
         self.min_frame_interval = 1.0 / fps
         self.timer = QtCore.QTimer(self)
         self.timer.setTimerType(Qt.PreciseTimer)
@@ -562,6 +567,7 @@ class Explorer(QtWidgets.QMainWindow):
         if not self.worker.fast_forward(int(steps)):
             return False
         self._ff_start = (self.net.iteration, time.perf_counter())
+        self._ff_active = True
         self.event_log.log("fast-forward", self.net.describe(), f"started: {int(steps)} steps")
         self.progress.setRange(0, int(steps))
         self.progress.setValue(0)
@@ -573,7 +579,8 @@ class Explorer(QtWidgets.QMainWindow):
 
     @property
     def fast_forwarding(self) -> bool:
-        return self.worker.mode == "ff"
+        """True from :meth:`fast_forward` until its end has been handled (and logged)."""
+        return self._ff_active
 
     def cancel_fast_forward(self) -> None:
         """Stop a running fast-forward within one step."""
@@ -584,6 +591,7 @@ class Explorer(QtWidgets.QMainWindow):
         self.progress.setValue(done)
 
     def _ff_finished(self, kind: str, done: int, total: int, cancelled: bool) -> None:
+        self._ff_active = False
         self.progress.hide()
         self.cancel_button.hide()
         self.ff_action.setEnabled(True)
@@ -843,6 +851,7 @@ class Explorer(QtWidgets.QMainWindow):
 
     def export_window(self, path: str | os.PathLike) -> Path:
         """The whole window as PNG (or SVG by the file extension)."""
+        self._update_status()
         QtWidgets.QApplication.processEvents()
         return self._save_widget(self, path)
 
@@ -893,9 +902,7 @@ class Explorer(QtWidgets.QMainWindow):
             return
         self._closed = True
         self.timer.stop()
-        self.worker.shutdown()
-        self.thread.quit()
-        self.thread.wait(10_000)
+        self._finalizer()
         with self.lock.hold():
             self.recordings.remove_all()
         if self._save_layout:
@@ -918,6 +925,13 @@ class Explorer(QtWidgets.QMainWindow):
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802
         self.shutdown()
         event.accept()
+
+
+def _stop_worker(worker: SimulationWorker, thread: QtCore.QThread) -> None:
+    """Stop a worker's loop and its thread (idempotent; also run at interpreter exit)."""
+    worker.shutdown()
+    thread.quit()
+    thread.wait(10_000)
 
 
 _APP = None

@@ -7,7 +7,8 @@ behaviour keeps. An edit is parsed against the current value's type, checked (fi
 time constants ``tau*`` positive; the class's ``parameter_limits``; the behaviour's own
 ``validate_parameter(name, value)`` if it defines one) and written in place, so arrays the kernels
 hold stay the same objects. Afterwards ``parameters_changed(obj, names)`` is called when the
-behaviour defines it, for models that derive constants from their parameters.
+behaviour defines it, else ``refresh()`` (the library's models use it to recompute constants they
+derive from their parameters, such as LIF's decay factor).
 
 Units come from the class attribute ``units`` (or ``parameter_units``), a dict name -> unit, or
 else from the numpy-style docstring (``tau_m : float, ms``).
@@ -250,4 +251,8 @@ def assign(p: Parameter, value: Any) -> tuple[str, str]:
     hook = getattr(p.behaviour, "parameters_changed", None)
     if callable(hook):
         hook(p.behaviour.parent, [p.name])
+    else:
+        refresh = getattr(p.behaviour, "refresh", None)  # the library's models recompute derived constants
+        if callable(refresh):
+            refresh()
     return old, describe_value(p.value)

@@ -121,9 +121,12 @@ class SimulationWorker(QtCore.QObject):
                 self._cv.notify_all()
 
     def pause(self) -> None:
+        """Stop running: the current batch ends after its current step."""
         with self._cv:
             if self.mode == "run":
                 self.mode = "idle"
+                if self.lock._in_batch:
+                    self.net.stop()
             self._cv.notify_all()
 
     def fast_forward(self, steps: int) -> bool:
@@ -162,7 +165,8 @@ class SimulationWorker(QtCore.QObject):
 
     @property
     def busy(self) -> bool:
-        return self.mode != "idle"
+        """Running, fast-forwarding, or still finishing a batch."""
+        return self.mode != "idle" or self.lock._in_batch
 
     # -- the thread's loop ----------------------------------------------------------------------
     def _batch_size(self, seconds: float) -> int:

@@ -33,7 +33,7 @@ class EventsPanel(Panel):
         self.table = QtWidgets.QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(["t (ms)", "step", "kind", "target", "change"])
         self.table.horizontalHeader().setStretchLastSection(True)
-        for col, width in enumerate((60, 50, 85, 170)):
+        for col, width in enumerate((55, 45, 95, 150)):
             self.table.setColumnWidth(col, width)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QtWidgets.QAbstractItemView.NoEditTriggers)
@@ -60,6 +60,9 @@ class EventsPanel(Panel):
             item = QtWidgets.QTableWidgetItem(text)
             item.setToolTip(time.strftime("%H:%M:%S", time.localtime(event.wall)) + f"  {event.text}")
             self.table.setItem(row, col, item)
+        if row < 50:
+            for col in (0, 1, 2):
+                self.table.resizeColumnToContents(col)
         self.table.scrollToBottom()
         self._redraw()
 

@@ -75,14 +75,14 @@ class GridPanel(Panel):
         ``'activity (spikes)'`` (spikes per neuron over the last ``activity_ms``, the default) or
         the name of a per-neuron variable (``'v'``) shown as its current value.
     activity_ms : float
-        Window of the activity colour (default 10 ms).
+        Window of the activity colour (default 50 ms).
     """
 
     title = "Neuron grids"
     area = "left"
     interval_s = 0.1
 
-    def __init__(self, explorer, variable: str = ACTIVITY, activity_ms: float = 10.0, **options: Any) -> None:
+    def __init__(self, explorer, variable: str = ACTIVITY, activity_ms: float = 50.0, **options: Any) -> None:
         super().__init__(explorer, **options)
         self.variable = variable
         self.activity_ms = float(activity_ms)
@@ -175,7 +175,7 @@ class GridPanel(Panel):
             image = self.image_of(g, values)
             finite = values[np.isfinite(values)]
             if self.variable == ACTIVITY:
-                levels = (0.0, max(2.0, float(finite.max()) if finite.size else 2.0))
+                levels = (0.0, max(3.0, float(finite.max()) if finite.size else 3.0))
             elif finite.size:
                 lo, hi = float(finite.min()), float(finite.max())
                 levels = (lo, hi if hi > lo else lo + 1.0)

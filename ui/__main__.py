@@ -51,6 +51,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"pymonn.ui: --size must look like 1600x1000, got {args.size!r}", file=sys.stderr)
         return 2
 
+    from ._qt import probe_platform
+
+    problem = probe_platform()
+    if problem:
+        print(f"pymonn.ui: {problem}", file=sys.stderr)
+        return 2
     sys.path.insert(0, str(script.resolve().parent))
     namespace = runpy.run_path(str(script), run_name="__pymonn_ui__")
     net = find_network(namespace)

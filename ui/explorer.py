@@ -934,9 +934,6 @@ def _stop_worker(worker: SimulationWorker, thread: QtCore.QThread) -> None:
     thread.wait(10_000)
 
 
-_APP = None
-
-
 def explore(net: Network, block: bool = True, **kwargs: Any) -> Explorer:
     """Open an :class:`Explorer` on ``net`` and return it.
 
@@ -944,10 +941,7 @@ def explore(net: Network, block: bool = True, **kwargs: Any) -> Explorer:
     the Qt event loop until the window is closed and then returns (the process keeps running);
     inside an existing application (IPython ``%gui qt``, another Qt program) it returns at once.
     """
-    global _APP
     app, created = ensure_app()
-    if created:
-        _APP = app
     window = Explorer(net, **kwargs)
     window.show()
     if block and created:

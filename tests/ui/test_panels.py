@@ -142,7 +142,7 @@ def test_selection_propagates_to_every_panel(qtbot, explorer, net):
     assert sel_x.size // 2 == np.isin(i, [2, 10]).sum() > 0
     weights.choose(net.SynapseGroups[2])  # inh -> exc: the selected inh neuron is a source
     explorer.step_frame(1)
-    assert "efferent field of inh #2" in weights.eff_title.text
+    assert "efferent field of #2" in weights.eff_title.text
     np.testing.assert_allclose(weights.last["weights.efferent"], net.SynapseGroups[2].W[:, 2])
     # a drag over the first two rows of exc (8 x 8 grid)
     grid.select_rect(net.exc, 0, 0, 8, 2)
@@ -324,4 +324,22 @@ def test_library_models_show_units_and_refresh_after_edits(qtbot):
     # (R = 10 ms / 250 pF at initialization) is a parameter of its own and stays
     v_inf = -70.0 + 10.0 / 250.0 * 400.0
     np.testing.assert_allclose(g.v, v_inf + (v1 - v_inf) * np.exp(-0.1 / 20.0), rtol=1e-12)
+    win.close()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float16])
+def test_every_panel_draws_low_precision_networks(qtbot, dtype):
+    from pymonn.ui import Explorer
+    from ui_helpers import small_network
+
+    net = small_network(dtype=dtype)
+    win = Explorer(net, restore_layout=False, save_layout=False)
+    qtbot.addWidget(win)
+    win.step_frame(60)
+    win.selection.set(net.exc, [1, 2])
+    win.step_frame(5)
+    assert [p.title for p in win.panels if win.dock_of(p).failed] == []
+    traces = win.panel("TracesPanel")
+    np.testing.assert_allclose(traces.curves[0].getData()[1], net.exc["traces", 0]["v"][:, 1].astype(np.float64))
+    assert net.exc.v.dtype == dtype
     win.close()

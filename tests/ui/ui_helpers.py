@@ -57,9 +57,9 @@ class LIFModel(Behaviour):
         n.v[n.fired] = self.v_reset
 
 
-def small_network(seed: int = 3, n_exc: int = 64, n_inh: int = 16) -> Network:
+def small_network(seed: int = 3, n_exc: int = 64, n_inh: int = 16, dtype=np.float64) -> Network:
     """Two LIF-like groups on grids with recurrent random weights and recorders of their own."""
-    net = Network(dt=0.5, seed=seed)
+    net = Network(dt=0.5, seed=seed, dtype=dtype)
     for tag, size in (("exc", n_exc), ("inh", n_inh)):
         NeuronGroup(net, get_squared_dim(size), tag=tag, behaviour={
             10: Drive(amplitude=18.0 if tag == "exc" else 16.0),

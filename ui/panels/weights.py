@@ -23,6 +23,11 @@ def _is_csr(value: Any) -> bool:
     return all(hasattr(value, a) for a in ("indptr", "indices", "data"))
 
 
+def _short(group, n: int = 12) -> str:
+    tag = group.tags[0]
+    return tag if len(tag) <= n else tag[: n - 1] + "\u2026"
+
+
 def weight_variables(sg) -> list[str]:
     """Names of the synapse group's weight-like variables: dense matrices and CSR objects."""
     out = []
@@ -101,30 +106,26 @@ class WeightsPanel(Panel):
         cmap = pg.colormap.get("viridis")
         lut = cmap.getLookupTable(nPts=256)
 
-        def image_view(row, col, title):
-            self.glw.addLabel(title, row=2 * row, col=col, color="#222")
-            vb = self.glw.addViewBox(row=2 * row + 1, col=col, lockAspect=True, invertY=True, enableMenu=False)
+        def labelled_view(col, title):
+            label = self.glw.addLabel(title, row=0, col=col, color="#222", size="9pt")
+            vb = self.glw.addViewBox(row=1, col=col, lockAspect=True, invertY=True, enableMenu=False)
             img = pg.ImageItem(axisOrder="row-major")
             img.setLookupTable(lut)
             vb.addItem(img)
-            return vb, img
+            return label, vb, img
 
-        self.matrix_view, self.matrix_image = image_view(0, 0, "matrix (rows: dst, columns: src)")
-        self.hist_label = self.glw.addLabel("weight histogram", row=0, col=1, color="#222")
-        self.hist_plot = style_plot(self.glw.addPlot(row=1, col=1), "weight", "synapses")
+        # one row: matrix | afferent field | efferent field | histogram
+        _, self.matrix_view, self.matrix_image = labelled_view(0, "matrix<br>(rows dst, cols src)")
+        self.aff_title, self.aff_view, self.aff_image = labelled_view(1, "afferent field")
+        self.eff_title, self.eff_view, self.eff_image = labelled_view(2, "efferent field")
+        self.hist_label = self.glw.addLabel("weights", row=0, col=3, color="#222", size="9pt")
+        self.hist_plot = style_plot(self.glw.addPlot(row=1, col=3), "weight", None)
         self.hist_plot.hideButtons()
         self.hist_curve = self.hist_plot.plot(stepMode="center", fillLevel=0, brush=pg.mkBrush(31, 119, 180, 120),
                                               pen=pg.mkPen("#1f77b4"))
-        self.aff_title = self.glw.addLabel("afferent field", row=2, col=0, color="#222")
-        self.aff_view = self.glw.addViewBox(row=3, col=0, lockAspect=True, invertY=True, enableMenu=False)
-        self.aff_image = pg.ImageItem(axisOrder="row-major")
-        self.aff_image.setLookupTable(lut)
-        self.aff_view.addItem(self.aff_image)
-        self.eff_title = self.glw.addLabel("efferent field", row=2, col=1, color="#222")
-        self.eff_view = self.glw.addViewBox(row=3, col=1, lockAspect=True, invertY=True, enableMenu=False)
-        self.eff_image = pg.ImageItem(axisOrder="row-major")
-        self.eff_image.setLookupTable(lut)
-        self.eff_view.addItem(self.eff_image)
+        self.glw.ci.layout.setRowStretchFactor(1, 1)
+        for col in range(4):
+            self.glw.ci.layout.setColumnStretchFactor(col, 1)
         return box
 
     def _chosen(self, index: int) -> None:
@@ -180,7 +181,7 @@ class WeightsPanel(Panel):
         else:
             counts, edges = np.zeros(1), np.array([0.0, 1.0])
         self.hist_curve.setData(edges, counts)
-        self.hist_label.setText("weight histogram (" + ("synapses" if "csr" in data else "non-zero entries") + ")")
+        self.hist_label.setText("histogram<br>" + ("all synapses" if "csr" in data else "non-zero weights"))
         self.last.update({"weights.hist.edges": edges, "weights.hist.counts": counts})
 
         group, i = data["group"], data["neuron"]
@@ -194,11 +195,11 @@ class WeightsPanel(Panel):
             else:
                 field = matrix[i, :]
             self._show_field(self.aff_image, self.aff_view, sg.src, field, levels)
-            self.aff_title.setText(f"afferent field of {group.tags[0]} #{i} (on {sg.src.tags[0]})")
+            self.aff_title.setText(f"afferent field of #{i}<br>(on {_short(sg.src)})")
             self.last["weights.afferent"] = field
         else:
             self.aff_image.clear()
-            self.aff_title.setText(f"afferent field: select a neuron of {sg.dst.tags[0]}")
+            self.aff_title.setText(f"afferent field:<br>select a neuron of {_short(sg.dst)}")
         if group is sg.src and i is not None:
             if "csr" in data:
                 field = np.full(sg.dst.size, np.nan)
@@ -206,11 +207,11 @@ class WeightsPanel(Panel):
             else:
                 field = matrix[:, i]
             self._show_field(self.eff_image, self.eff_view, sg.dst, field, levels)
-            self.eff_title.setText(f"efferent field of {group.tags[0]} #{i} (on {sg.dst.tags[0]})")
+            self.eff_title.setText(f"efferent field of #{i}<br>(on {_short(sg.dst)})")
             self.last["weights.efferent"] = field
         else:
             self.eff_image.clear()
-            self.eff_title.setText(f"efferent field: select a neuron of {sg.src.tags[0]}")
+            self.eff_title.setText(f"efferent field:<br>select a neuron of {_short(sg.src)}")
 
     def field_image(self, group, field: np.ndarray) -> np.ndarray:
         """A per-neuron field laid out on ``group``'s grid (NaN where no neuron or no synapse)."""

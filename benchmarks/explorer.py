@@ -42,13 +42,15 @@ def bare_round(net, seconds: float) -> dict:
     return {"steps_per_s": steps / (time.perf_counter() - start), "cpu_us": 1e6 * (time.process_time() - cpu0) / steps}
 
 
-def open_explorer(all_visible: bool):
+def open_explorer(all_visible: bool, gui_share: float | None = None):
     from pymonn.ui._qt import QtCore
     from pymonn.ui.explorer import Explorer
 
     net = build()
     net.simulate_iterations(100, progress=False)
     win = Explorer(net, restore_layout=False, save_layout=False)
+    if gui_share is not None:
+        win.max_gui_share = gui_share
     win.resize(1600, 1000)
     win.apply_default_layout()
     if all_visible:
@@ -91,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=3.0, help="wall time per round and setup (default 3)")
     parser.add_argument("--rounds", type=int, default=4, help="rounds (default 4)")
     parser.add_argument("--all-visible", action="store_true", help="also measure with every panel visible")
+    parser.add_argument("--gui-share", type=float, action="append", default=[],
+                        help="also measure the default layout with this Explorer.max_gui_share (repeatable)")
     args = parser.parse_args(argv)
     if not os.environ.get("DISPLAY") and not os.environ.get("QT_QPA_PLATFORM"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -100,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     bare_net = build()
     bare_net.simulate_iterations(100, progress=False)
     setups = [("explorer, default layout", open_explorer(False))]
+    for share in args.gui_share:
+        setups.append((f"explorer, max_gui_share={share:g}", open_explorer(False, share)))
     if args.all_visible:
         setups.append(("explorer, every panel visible", open_explorer(True)))
     app.processEvents()

@@ -89,49 +89,52 @@ def rows_from(buf, keys_buf, first_key: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 class _SliceRing(RowBuffer):
-    """A RowBuffer ring whose bulk appends write one or two contiguous slices.
+    """A RowBuffer ring of scalars whose bulk appends write one or two contiguous slices.
 
-    The core's ring ``append_many`` scatters through a modulo index array, about 5 us per call;
-    slices take about 1 us, which matters for a recorder that runs every step (issue noted for the
-    core; until it changes, the explorer's event recorders use this).
+    The core's ring ``append_many`` scatters through a modulo index array (about 5 us a call);
+    :meth:`put` writes slices (about 1 us), which matters for a recorder that runs every step.
     """
 
-    def append_many(self, values) -> None:
+    def __init__(self, chunk: int, max_length: int, name: str, dtype) -> None:
+        super().__init__(chunk, max_length, name)
+        self.dtype = np.dtype(dtype)
+
+    def put(self, values, n: int, scalar: bool = False) -> None:
+        """Append ``n`` rows: an array of ``n`` values, or (``scalar``) one value ``n`` times."""
+        data = self._data
+        if data is None:
+            data = self._data = np.empty(self.max_length, dtype=self.dtype)
         cap = self.max_length
-        if cap is None:
-            return super().append_many(values)
-        values = np.asarray(values)
-        n = values.shape[0]
-        if n == 0:
-            return
-        if self._data is None:
-            self._allocate(values[0])
         if n > cap:
             self._count += n - cap
-            values, n = values[-cap:], cap
+            values, n = (values if scalar else values[-cap:]), cap
         start = self._count % cap
         end = start + n
         if end <= cap:
-            self._data[start:end] = values
+            data[start:end] = values
         else:
             k = cap - start
-            self._data[start:] = values[:k]
-            self._data[: n - k] = values[k:]
+            data[start:] = values if scalar else values[:k]
+            data[: n - k] = values if scalar else values[k:]
         self._count += n
+
+    def append_many(self, values) -> None:
+        values = np.asarray(values)
+        self.put(values, values.shape[0])
 
 
 class ExplorerEventRecorder(EventRecorder):
     """An :class:`~pymonn.EventRecorder` ring (``max_length`` events) with cheaper per-step appends."""
 
     def _rings(self, variable: str):
-        return (_SliceRing(self.chunk, self.max_length, variable + ".iteration"),
-                _SliceRing(self.chunk, self.max_length, variable + ".i"))
+        cap = self.max_length if self.max_length is not None else 1_000_000
+        return (_SliceRing(self.chunk, cap, variable + ".iteration", np.int64),
+                _SliceRing(self.chunk, cap, variable + ".i", np.int32))
 
     def __init__(self, variables: Any = "fired", tag: str | None = None, max_length: int | None = None,
                  chunk: int = 4096) -> None:
         super().__init__(variables, tag=tag, max_length=max_length, chunk=chunk)
         self._events = {v: self._rings(v) for v in self.variables}
-        self._stamp = np.empty(0, dtype=np.int64)
 
     def add_variable(self, expression: str) -> None:
         super().add_variable(expression)
@@ -149,12 +152,8 @@ class ExplorerEventRecorder(EventRecorder):
             hits = np.flatnonzero(read())
             n = hits.size
             if n:
-                if self._stamp.size < n:
-                    self._stamp = np.empty(max(n, 2 * self._stamp.size), dtype=np.int64)
-                stamp = self._stamp[:n]
-                stamp.fill(iteration)
-                index.append_many(hits.astype(np.int32))
-                steps.append_many(stamp)
+                steps.put(iteration, n, True)
+                index.put(hits, n)
 
 
 class RecordingManager:

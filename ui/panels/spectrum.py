@@ -50,7 +50,7 @@ class SpectrumPanel(Panel):
         self.plot.addLegend(offset=(-5, 5), labelTextColor="#222", brush=pg.mkBrush(255, 255, 255, 200))
         for g in self.groups:
             if hasattr(g, "fired"):
-                self.curves[id(g)] = self.plot.plot(pen=pg.mkPen(group_colour(self.net, g), width=1.5), name=g.tags[0])
+                self.curves[id(g)] = self.plot.plot(pen=pg.mkPen(group_colour(self.net, g), width=1), name=g.tags[0])
         lay.addWidget(self.plot_widget, 1)
         return box
 

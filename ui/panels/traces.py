@@ -74,7 +74,7 @@ class TracesPanel(Panel):
         for k in range(self.max_traces):
             curve = self.plot.plot(pen=pg.mkPen(TRACE_COLOURS[k % len(TRACE_COLOURS)], width=1))
             self.curves.append(curve)
-        self.mean_curve = self.plot.plot(pen=pg.mkPen("#444444", width=2), name="group mean")
+        self.mean_curve = self.plot.plot(pen=pg.mkPen("#000000", width=1), name="group mean")  # width 1: fast path
         self.threshold = pg.InfiniteLine(angle=0, pen=pg.mkPen("#e00000", width=1.5, style=Qt.DashLine),
                                          label="threshold", labelOpts={"color": "#e00000", "position": 0.05})
         self.plot.addItem(self.threshold, ignoreBounds=True)

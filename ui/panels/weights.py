@@ -130,6 +130,7 @@ class WeightsPanel(Panel):
 
     def _chosen(self, index: int) -> None:
         self.current = max(0, index)
+        self._shown_key = None
         self.explorer.request_redraw()
 
     def choose(self, sg, variable: str | None = None) -> None:
@@ -147,6 +148,13 @@ class WeightsPanel(Panel):
         value = vars(sg).get(name)
         if value is None:
             return {}
+        weights = value.data if _is_csr(value) else value
+        # weights change only under plasticity: skip the copy when nothing that is shown changed
+        key = (id(sg), name, id(self.selection.group), self.selection.first, id(weights), weights.shape,
+               float(np.sum(weights, dtype=np.float64)), float(np.sum(np.abs(weights), dtype=np.float64)))
+        if key == getattr(self, "_shown_key", None):
+            return {}
+        self._shown_key = key
         if _is_csr(value):
             data = {"csr": (np.array(value.indptr), np.array(value.indices), np.array(value.data, dtype=np.float64))}
         else:

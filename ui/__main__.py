@@ -27,6 +27,7 @@ def find_network(namespace: dict):
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status (0 ok, 1 the simulation failed, 2 bad usage)."""
     parser = argparse.ArgumentParser(prog="python -m pymonn.ui", description="Open the pymonn explorer on the "
                                      "network a script builds (its global 'net' or its first Network).")
     parser.add_argument("script", help="a Python script that builds a pymonn Network")

@@ -64,6 +64,7 @@ class EventLog(QtCore.QObject):
         return iter(self.events)
 
     def of_kind(self, kind: str) -> list[Event]:
+        """The events of one kind, oldest first."""
         return [e for e in self.events if e.kind == kind]
 
     def to_csv(self, path) -> None:

@@ -60,17 +60,21 @@ class PanelDock(QtWidgets.QDockWidget):
         self.setWidget(self.stack)
 
     def show_error(self, message: str) -> None:
+        """Show ``message`` instead of the panel."""
         self.error_label.setText(message)
         self.stack.setCurrentIndex(1)
 
     def clear_error(self) -> None:
+        """Show the panel again."""
         self.stack.setCurrentIndex(0)
 
     @property
     def failed(self) -> bool:
+        """Whether the dock shows an error."""
         return self.stack.currentIndex() == 1
 
     def error_text(self) -> str:
+        """The error shown, or ""."""
         return self.error_label.text() if self.failed else ""
 
 
@@ -249,6 +253,7 @@ class Explorer(QtWidgets.QMainWindow):
         raise KeyError(f"no panel {kind!r}; panels: {[p.name for p in self.panels]}")
 
     def dock_of(self, panel: Panel) -> PanelDock:
+        """The dock holding ``panel``."""
         return self.docks[id(panel)]
 
     def ensure_recording(self, needs: Iterable[Need], release: Iterable = ()) -> None:
@@ -508,6 +513,7 @@ class Explorer(QtWidgets.QMainWindow):
 
     @property
     def running(self) -> bool:
+        """Whether the worker is running freely (not paused, not fast-forwarding)."""
         return self.worker.mode == "run"
 
     def set_steps_per_frame(self, steps: int) -> None:

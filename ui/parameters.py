@@ -59,12 +59,14 @@ class Parameter:
 
     @property
     def value(self) -> Any:
+        """The current value (read from where it lives)."""
         if self.owner is None:
             return self.behaviour.init_kwargs.get(self.name) if self.name in self.behaviour.init_kwargs else None
         return vars(self.owner).get(self.name)
 
     @property
     def editable(self) -> bool:
+        """Whether it is a live number or 1-D numeric array (strings and objects are shown only)."""
         v = self.value
         return self.owner is not None and (
             isinstance(v, _SCALARS) or (isinstance(v, np.ndarray) and v.dtype.kind in "fiub" and v.ndim <= 1)
@@ -72,6 +74,7 @@ class Parameter:
 
     @property
     def where(self) -> str:
+        """Where the value lives, for the inspector's tooltip."""
         if self.owner is None:
             return "constructor only"
         return "behaviour" if self.owner is self.behaviour else self.owner.describe()
@@ -156,6 +159,7 @@ def parameters_of(behaviour: Any) -> list[Parameter]:
 
 
 def find_parameter(behaviour: Any, name: str) -> Parameter:
+    """The live parameter ``name`` of ``behaviour``; ConfigurationError if it has none."""
     for p in parameters_of(behaviour):
         if p.name == name:
             return p

@@ -36,11 +36,16 @@ class Need:
         variable (``'fired'``).
     kind : str
         ``'trace'`` (every step, one row per sample) or ``'events'`` ((step, index) pairs).
+    steps : int, optional
+        How many of the newest steps the panel wants to read (default: the explorer's buffer,
+        twice the visible window). Honoured when the recorder is created; a trace ring is still
+        capped by the manager's memory limit.
     """
 
     group: Any
     expression: str
     kind: str = "trace"
+    steps: int | None = None
 
 
 # -- reading ring buffers without copying the whole ring -------------------------------------------
@@ -184,10 +189,11 @@ class RecordingManager:
             key += 1
         return key
 
-    def trace_rows(self, group) -> int:
+    def trace_rows(self, group, steps: int | None = None) -> int:
         """Ring length of a trace recorder on ``group`` (bounded by ``max_bytes``)."""
         per_step = max(1, group.size) * np.dtype(group.dtype).itemsize
-        return int(max(50, min(self.buffer_steps, self.max_bytes // per_step)))
+        wanted = max(self.buffer_steps, int(steps or 0))
+        return int(max(50, min(wanted, self.max_bytes // per_step)))
 
     def ensure(self, need: Need) -> bool:
         """Record what ``need`` asks for (no-op when already recorded); False when impossible."""
@@ -197,7 +203,7 @@ class RecordingManager:
             if rec is None:
                 if not hasattr(group, need.expression):
                     return False
-                cap = int(min(self.buffer_steps * group.size, 8_000_000))
+                cap = int(min(max(self.buffer_steps, int(need.steps or 0)) * group.size, 8_000_000))
                 rec = ExplorerEventRecorder(need.expression, tag=EXPLORER_TAG, max_length=cap)
                 self._add(group, rec)
                 self._events[id(group)] = rec
@@ -216,7 +222,7 @@ class RecordingManager:
         if value.dtype == object:
             return False
         if rec is None:
-            rec = Recorder([need.expression], tag=EXPLORER_TAG, max_length=self.trace_rows(group), chunk=64)
+            rec = Recorder([need.expression], tag=EXPLORER_TAG, max_length=self.trace_rows(group, need.steps), chunk=64)
             self._add(group, rec)
             self._traces[id(group)] = rec
         else:
@@ -316,8 +322,10 @@ class RecordingManager:
         return its * self.net.dt, idx
 
     def has_events(self, group) -> bool:
+        """Whether spikes of ``group`` are recorded."""
         return id(group) in self._events
 
     def has_trace(self, group, expression: str) -> bool:
+        """Whether ``expression`` of ``group`` is recorded."""
         rec = self._traces.get(id(group))
         return rec is not None and expression in rec._buffers

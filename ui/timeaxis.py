@@ -32,9 +32,11 @@ class TimeAxis(QtCore.QObject):
         self.plots.append(plot)
 
     def unlink_all(self) -> None:
+        """Forget the linked plots."""
         self.plots.clear()
 
     def set_window(self, window_ms: float) -> None:
+        """Change the window length (ms), at most ``max_window_ms``."""
         self.window_ms = max(1e-9, min(float(window_ms), self.max_window_ms))
         self.window_changed.emit(self.window_ms)
 

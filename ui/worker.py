@@ -41,6 +41,7 @@ class SimulationLock:
 
     @contextmanager
     def hold(self):
+        """GUI side: wait for the running batch to end and keep the worker out inside the block."""
         me = threading.get_ident()
         if self._owner == me:
             self._depth += 1
@@ -62,6 +63,7 @@ class SimulationLock:
 
     @contextmanager
     def batch(self):
+        """Worker side: run one batch unless the GUI is waiting."""
         with self._turnstile:  # wait here while a GUI request is pending
             pass
         with self._lock:
@@ -72,6 +74,7 @@ class SimulationLock:
                 self._in_batch = False
 
     def held_by_me(self) -> bool:
+        """Whether the calling thread holds the lock through :meth:`hold`."""
         return self._owner == threading.get_ident()
 
 
@@ -114,6 +117,7 @@ class SimulationWorker(QtCore.QObject):
 
     # -- control (GUI thread) -------------------------------------------------------------------
     def run(self) -> None:
+        """Start running freely (or paced, with ``steps_per_frame``)."""
         with self._cv:
             if self.mode == "idle":
                 self.last_error = None
@@ -156,6 +160,7 @@ class SimulationWorker(QtCore.QObject):
                 self._cv.notify_all()
 
     def shutdown(self) -> None:
+        """End the loop (a running fast-forward is reported as cancelled)."""
         with self._cv:
             self._shutdown = True
             self._cancel = True

@@ -219,3 +219,30 @@ def test_snapshot_rewinds_user_recorders_and_rng():
     snap.restore()
     assert net.iteration == 10 and net.exc["spikes", 0]["fired.t"].max(initial=0) <= 5.0
     assert net.rng.random() == draw
+
+
+def test_a_need_can_ask_for_a_longer_window(qtbot, net):
+    from pymonn.ui import Explorer
+
+    class LongMemory(Panel):
+        def needs(self):
+            return [Need(self.net.inh, "v", steps=5000)]
+
+        def build(self):
+            from PyQt5 import QtWidgets
+
+            return QtWidgets.QLabel()
+
+        def collect(self, view):
+            return view.trace(self.net.inh, "v", steps=5000)
+
+        def update(self, data):
+            self.t, self.v = data
+
+    win = Explorer(net, extra_panels=[LongMemory], buffer_steps=100, restore_layout=False, save_layout=False)
+    qtbot.addWidget(win)
+    win.step_frame(300)
+    panel = win.panel(LongMemory)
+    assert panel.v.shape == (300, 16)  # all of it, although the explorer's buffer is 100 steps
+    np.testing.assert_allclose(panel.v, net.inh["traces", 0]["v"])
+    win.close()

@@ -155,10 +155,12 @@ class Panel:
     # -- helpers --------------------------------------------------------------------------------
     @property
     def selection(self):
+        """The explorer's shared :class:`~pymonn.ui.selection.Selection`."""
         return self.explorer.selection
 
     @property
     def groups(self) -> list:
+        """The network's neuron groups."""
         return list(self.net.NeuronGroups)
 
 

@@ -76,6 +76,7 @@ class ConsolePanel(Panel):
         return box
 
     def history_step(self, delta: int) -> None:
+        """Show the previous (-1) or next (+1) command of the history."""
         if not self.history:
             return
         self.history_pos = max(0, min(len(self.history), self.history_pos + delta))

@@ -22,6 +22,7 @@ def activity_colormap() -> pg.ColorMap:
 
 
 def colormap_for(variable: str) -> pg.ColorMap:
+    """The colour map used for ``variable``."""
     return activity_colormap() if variable == ACTIVITY else pg.colormap.get("viridis")
 
 
@@ -139,6 +140,7 @@ class GridPanel(Panel):
         return box
 
     def set_variable(self, name: str) -> None:
+        """Colour the grids by ``name`` (``ACTIVITY`` or a per-neuron variable)."""
         self.variable = name
         self.cmap = colormap_for(name)
         for img in self.images.values():
@@ -194,6 +196,7 @@ class GridPanel(Panel):
         return None
 
     def select_at(self, group, x: float, y: float, add: bool = False) -> None:
+        """Select (or with ``add`` add) the neuron drawn at view coordinates (x, y)."""
         i = self.neuron_at(group, x, y)
         if i is None:
             return
@@ -203,6 +206,7 @@ class GridPanel(Panel):
             self.selection.set(group, [i], source=self)
 
     def select_rect(self, group, x0: float, y0: float, x1: float, y1: float, add: bool = False) -> None:
+        """Select the neurons whose cells' centres lie in the rectangle."""
         rows, cols, *_ = self.layouts[id(group)]
         inside = np.flatnonzero((cols + 0.5 >= x0) & (cols + 0.5 <= x1) & (rows + 0.5 >= y0) & (rows + 0.5 <= y1))
         if inside.size == 0:
@@ -213,6 +217,7 @@ class GridPanel(Panel):
             self.selection.set(group, inside, source=self)
 
     def select_all(self, group) -> None:
+        """Select every neuron of ``group`` (a double click)."""
         self.selection.set(group, None, source=self)
 
     def on_selection(self, selection, source: Any = None) -> None:

@@ -65,6 +65,7 @@ class StimulusPanel(Panel):
         self.controls: list[dict] = []
 
     def inputs(self) -> list[tuple[Any, str]]:
+        """(behaviour, drive parameter) of every input behaviour found."""
         out = []
         for obj in self.net.all_objects():
             for key in sorted(obj.behaviours):
@@ -110,6 +111,7 @@ class StimulusPanel(Panel):
         c["label"].setText(describe_value(vars(find_parameter(c["behaviour"], c["name"]).owner)[c["name"]]))
 
     def value_for(self, c: dict, percent: float) -> Any:
+        """The drive value a slider position (percent) stands for."""
         if c["absolute"]:
             return float(percent) / 3.0 if c["initial"].ndim == 0 else np.full_like(c["initial"], percent / 3.0)
         scaled = c["initial"] * (percent / 100.0)

@@ -50,6 +50,7 @@ class TracesPanel(Panel):
 
     @property
     def variable(self) -> str | None:
+        """The variable traced for the selected group."""
         g = self.selection.group
         return self.variables.get(id(g)) if g is not None else None
 

@@ -17,12 +17,13 @@ class RowBuffer:
     ``max_length`` it is a ring buffer that keeps the newest ``max_length`` rows.
     """
 
-    def __init__(self, chunk: int = 1024, max_length: int | None = None, name: str = "value"):
+    def __init__(self, chunk: int = 1024, max_length: int | None = None, name: str = "value", dtype: Any = None):
         if max_length is not None and (not isinstance(max_length, (int, np.integer)) or max_length < 1):
             raise RecordingError(f"max_length of {name!r} must be a positive int or None, got {max_length!r}")
         self.chunk = max(1, int(chunk))
         self.max_length = None if max_length is None else int(max_length)
         self.name = name
+        self.dtype = None if dtype is None else np.dtype(dtype)  # None: the first row's dtype
         self._data: np.ndarray | None = None
         self._count = 0  # rows ever appended since the last clear
 
@@ -38,7 +39,7 @@ class RowBuffer:
 
     def _allocate(self, value: np.ndarray) -> None:
         rows = self.max_length if self.max_length is not None else self.chunk
-        self._data = np.empty((rows,) + value.shape, dtype=value.dtype)
+        self._data = np.empty((rows,) + value.shape, dtype=self.dtype or value.dtype)
 
     def append(self, value: Any) -> None:
         """Copy ``value`` in as the next row."""
@@ -62,22 +63,33 @@ class RowBuffer:
             data[self._count] = value
         self._count += 1
 
-    def append_many(self, values: np.ndarray) -> None:
+    def append_many(self, values: Any) -> None:
         """Append several rows at once (event recorders)."""
         values = np.asarray(values)
-        n = values.shape[0]
+        self._put(values, values.shape[0], repeated=False)
+
+    def append_repeated(self, value: Any, n: int) -> None:
+        """Append ``n`` copies of one row (the step stamp of ``n`` events) without building them."""
+        self._put(np.asarray(value), int(n), repeated=True)
+
+    def _put(self, values: np.ndarray, n: int, repeated: bool) -> None:
         if n == 0:
             return
         if self._data is None:
-            self._allocate(values[0])
+            self._allocate(values if repeated else values[0])
+        data = self._data
         if self.max_length is not None:
-            if n > self.max_length:  # only the newest rows survive
-                self._count += n - self.max_length
-                values, n = values[-self.max_length:], self.max_length
-            self._data[(self._count + np.arange(n)) % self.max_length] = values
+            cap = self.max_length
+            if n > cap:  # only the newest rows survive
+                self._count += n - cap
+                values, n = (values if repeated else values[-cap:]), cap
+            start = self._count % cap
+            first = min(n, cap - start)  # contiguous slices, never a scattered index
+            data[start:start + first] = values if repeated else values[:first]
+            if first < n:
+                data[: n - first] = values if repeated else values[first:]
             self._count += n
             return
-        data = self._data
         need = self._count + n
         if need > data.shape[0]:
             size = max(need, data.shape[0] + max(self.chunk, data.shape[0] // 2))
@@ -86,6 +98,35 @@ class RowBuffer:
             self._data = data = grown
         data[self._count: need] = values
         self._count = need
+
+    def segments(self) -> list[np.ndarray]:
+        """The stored rows, oldest first, as one or two read-only views (no copy)."""
+        if self._data is None or self._count == 0:
+            return []
+        cap = self.max_length
+        if cap is None or self._count <= cap:
+            parts = [self._data[: self._count]]
+        else:
+            start = self._count % cap
+            parts = [self._data[start:], self._data[:start]] if start else [self._data]
+        views = [p.view() for p in parts]
+        for v in views:
+            v.flags.writeable = False
+        return views
+
+    def tail(self, n: int) -> np.ndarray:
+        """The newest ``n`` rows (fewer if fewer are stored), oldest first, as a copy."""
+        parts, out, need = self.segments(), [], int(n)
+        for part in reversed(parts):
+            if need <= 0:
+                break
+            take = part[max(0, len(part) - need):]
+            need -= len(take)
+            out.append(take)
+        if not out:
+            return np.empty((0,) if self._data is None else (0,) + self._data.shape[1:],
+                            dtype=None if self._data is None else self._data.dtype)
+        return np.concatenate(out[::-1])
 
     def array(self) -> np.ndarray:
         """The rows in the order they were appended (a read-only view when possible)."""

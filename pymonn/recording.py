@@ -173,17 +173,20 @@ class EventRecorder(Recorder):
         if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
             raise ConfigurationError(f"EventRecorder: every must be a positive int, got {every!r}")
         self.every, self.max_length, self.chunk, self.active = int(every), max_length, chunk, True
-        self._events = {v: (RowBuffer(chunk, max_length, v + ".iteration"),
-                            RowBuffer(chunk, max_length, v + ".i")) for v in self.variables}
+        self._events = {v: self._event_buffers(v) for v in self.variables}
         self._iterations = RowBuffer(chunk, None, "iteration")
         self._readers = []
+
+    def _event_buffers(self, variable: str) -> tuple[RowBuffer, RowBuffer]:
+        """Step stamps (int64) and indices (int32) of one variable's events."""
+        return (RowBuffer(self.chunk, self.max_length, variable + ".iteration", np.int64),
+                RowBuffer(self.chunk, self.max_length, variable + ".i", np.int32))
 
     def _compile(self) -> None:
         self._readers = [(compile_expression(v, self.parent), *self._events[v]) for v in self.variables]
 
     def add_variable(self, expression: str) -> None:
-        self._events[expression] = (RowBuffer(self.chunk, self.max_length, expression + ".iteration"),
-                                    RowBuffer(self.chunk, self.max_length, expression + ".i"))
+        self._events[expression] = self._event_buffers(expression)
         self.variables.append(expression)
         if self.initialized:
             self._compile()
@@ -197,8 +200,8 @@ class EventRecorder(Recorder):
         for read, steps, index in self._readers:
             hits = np.flatnonzero(read())
             if hits.size:
-                index.append_many(hits.astype(np.int32, copy=False))
-                steps.append_many(np.full(hits.size, iteration, dtype=np.int64))
+                index.append_many(hits)
+                steps.append_repeated(iteration, hits.size)
 
     def recorded(self, name: str) -> list[str]:
         base, _, field = name.partition(".") if not name.startswith("n.") else name[2:].partition(".")

@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 
 from pymonn import EventRecorder, Recorder
-from pymonn.buffers import RowBuffer
 
 #: Tag carried by every recorder the explorer adds.
 EXPLORER_TAG = "pymonn.ui"
@@ -51,16 +50,7 @@ class Need:
 # -- reading ring buffers without copying the whole ring -------------------------------------------
 def _segments(buf) -> list[np.ndarray]:
     """The rows of a RowBuffer in logical order, as one or two views (no copy)."""
-    data = getattr(buf, "_data", None)
-    count = getattr(buf, "_count", None)
-    if data is None or count is None:  # not the core's RowBuffer: use its public API
-        arr = buf.array()
-        return [arr] if len(arr) else []
-    cap = getattr(buf, "max_length", None)
-    if cap is None or count <= cap:
-        return [data[:count]] if count else []
-    start = count % cap
-    return [data[start:], data[:start]] if start else [data]
+    return buf.segments()
 
 
 def tail_rows(buf, n: int, columns: Any = None) -> np.ndarray:
@@ -93,72 +83,12 @@ def rows_from(buf, keys_buf, first_key: int) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(keys_out), np.concatenate(vals_out)
 
 
-class _SliceRing(RowBuffer):
-    """A RowBuffer ring of scalars whose bulk appends write one or two contiguous slices.
-
-    The core's ring ``append_many`` scatters through a modulo index array (about 5 us a call);
-    :meth:`put` writes slices (about 1 us), which matters for a recorder that runs every step.
-    """
-
-    def __init__(self, chunk: int, max_length: int, name: str, dtype) -> None:
-        super().__init__(chunk, max_length, name)
-        self.dtype = np.dtype(dtype)
-
-    def put(self, values, n: int, scalar: bool = False) -> None:
-        """Append ``n`` rows: an array of ``n`` values, or (``scalar``) one value ``n`` times."""
-        data = self._data
-        if data is None:
-            data = self._data = np.empty(self.max_length, dtype=self.dtype)
-        cap = self.max_length
-        if n > cap:
-            self._count += n - cap
-            values, n = (values if scalar else values[-cap:]), cap
-        start = self._count % cap
-        end = start + n
-        if end <= cap:
-            data[start:end] = values
-        else:
-            k = cap - start
-            data[start:] = values if scalar else values[:k]
-            data[: n - k] = values if scalar else values[k:]
-        self._count += n
-
-    def append_many(self, values) -> None:
-        values = np.asarray(values)
-        self.put(values, values.shape[0])
-
-
 class ExplorerEventRecorder(EventRecorder):
-    """An :class:`~pymonn.EventRecorder` ring (``max_length`` events) with cheaper per-step appends."""
-
-    def _rings(self, variable: str):
-        cap = self.max_length if self.max_length is not None else 1_000_000
-        return (_SliceRing(self.chunk, cap, variable + ".iteration", np.int64),
-                _SliceRing(self.chunk, cap, variable + ".i", np.int32))
+    """An :class:`~pymonn.EventRecorder` kept as a ring of ``max_length`` events (1,000,000 by default)."""
 
     def __init__(self, variables: Any = "fired", tag: str | None = None, max_length: int | None = None,
                  chunk: int = 4096) -> None:
-        super().__init__(variables, tag=tag, max_length=max_length, chunk=chunk)
-        self._events = {v: self._rings(v) for v in self.variables}
-
-    def add_variable(self, expression: str) -> None:
-        super().add_variable(expression)
-        self._events[expression] = self._rings(expression)
-        if self.initialized:
-            self._compile()
-
-    def iteration(self, obj: Any) -> None:
-        if not self.active:
-            return
-        iteration = obj.network._iteration
-        if iteration % self.every:
-            return
-        for read, steps, index in self._readers:
-            hits = np.flatnonzero(read())
-            n = hits.size
-            if n:
-                steps.put(iteration, n, True)
-                index.put(hits, n)
+        super().__init__(variables, tag=tag, max_length=max_length or 1_000_000, chunk=chunk)
 
 
 class RecordingManager:

@@ -131,3 +131,21 @@ def test_recorder_on_synapse_group_and_bad_input():
         Recorder("v", every=0)
     with pytest.raises(ConfigurationError, match="variables must be a str or a list"):
         Recorder(5)
+
+
+def test_ring_bulk_appends_wrap_in_order_and_tail_reads_newest():
+    ring = RowBuffer(max_length=5, dtype=np.int32)
+    ring.append_many(np.arange(3))
+    ring.append_many(np.arange(3, 7))  # wraps: 0..6 written, 2..6 kept
+    np.testing.assert_array_equal(ring.array(), [2, 3, 4, 5, 6])
+    ring.append_repeated(9, 2)
+    np.testing.assert_array_equal(ring.array(), [4, 5, 6, 9, 9])
+    assert ring.array().dtype == np.int32
+    ring.append_many(np.arange(100, 112))  # more than the ring holds: only the newest survive
+    np.testing.assert_array_equal(ring.array(), [107, 108, 109, 110, 111])
+    np.testing.assert_array_equal(ring.tail(3), [109, 110, 111])
+    assert sum(len(s) for s in ring.segments()) == 5
+    grow = RowBuffer(chunk=2)
+    grow.append_repeated(7, 5)
+    np.testing.assert_array_equal(grow.tail(10), [7] * 5)
+    assert len(RowBuffer().tail(3)) == 0

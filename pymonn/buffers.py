@@ -66,10 +66,21 @@ class RowBuffer:
     def append_many(self, values: Any) -> None:
         """Append several rows at once (event recorders)."""
         values = np.asarray(values)
-        self._put(values, values.shape[0], repeated=False)
+        n = values.shape[0]
+        data, end = self._data, self._count + n
+        if data is not None and self.max_length is None and end <= data.shape[0]:
+            data[self._count: end] = values  # the common case: room left, no ring
+            self._count = end
+            return
+        self._put(values, n, repeated=False)
 
     def append_repeated(self, value: Any, n: int) -> None:
         """Append ``n`` copies of one row (the step stamp of ``n`` events) without building them."""
+        data, end = self._data, self._count + n
+        if data is not None and self.max_length is None and end <= data.shape[0]:
+            data[self._count: end] = value  # the common case: room left, no ring
+            self._count = end
+            return
         self._put(np.asarray(value), int(n), repeated=True)
 
     def _put(self, values: np.ndarray, n: int, repeated: bool) -> None:

@@ -217,8 +217,7 @@ class EventRecorder(Recorder):
             raise KeyError(f"EventRecorder records {self.variables}, not {name!r}")
         base, _, field = name[2:].partition(".") if name.startswith("n.") else name.partition(".")
         key = next(v for v in self.variables if normalize(v) == normalize(base))
-        steps, index = self._events[key]
-        it, i = steps.array(), index.array()
+        it, i = self._event_arrays(key)
         dt = self.network.dt if self.network is not None else 1.0
         if field == "i":
             return i
@@ -227,6 +226,11 @@ class EventRecorder(Recorder):
         if field == "t":
             return it * dt
         return np.column_stack([it * dt, i]) if len(it) else np.empty((0, 2))
+
+    def _event_arrays(self, key: str) -> tuple[np.ndarray, np.ndarray]:
+        """All (iteration, index) events of variable ``key``, oldest first."""
+        steps, index = self._events[key]
+        return steps.array(), index.array()
 
     def count(self, name: str | None = None) -> int:
         """Number of events recorded for ``name`` (the first variable by default)."""

@@ -365,13 +365,8 @@ class StreamingEventRecorder(_StreamingMixin, EventRecorder):
         if p.fill >= self.chunk_steps:
             self.flush()
 
-    def __getitem__(self, name: str) -> np.ndarray:
-        if not self.recorded(name):
-            raise KeyError(f"{type(self).__name__} records {self.variables}, not {name!r}")
-        from .expressions import normalize
-
-        base, _, field = name[2:].partition(".") if name.startswith("n.") else name.partition(".")
-        key = next(v for v in self.variables if normalize(v) == normalize(base))
+    def _event_arrays(self, key: str) -> tuple[np.ndarray, np.ndarray]:
+        """Flushed events from the file followed by the pending ones in memory."""
         steps, index = self._events[key]
         stored_it = self._sink.read(f"events/{_escape(key)}/iteration")
         stored_i = self._sink.read(f"events/{_escape(key)}/i")
@@ -379,14 +374,7 @@ class StreamingEventRecorder(_StreamingMixin, EventRecorder):
                              np.asarray(steps.array(), dtype=np.int64).reshape(-1)])
         i = np.concatenate([stored_i if stored_i is not None else np.empty(0, np.int32),
                             np.asarray(index.array(), dtype=np.int32).reshape(-1)])
-        dt = self.network.dt if self.network is not None else 1.0
-        if field == "i":
-            return i
-        if field == "iteration":
-            return it
-        if field == "t":
-            return it * dt
-        return np.column_stack([it * dt, i]) if len(it) else np.empty((0, 2))
+        return it, i
 
     def count(self, name: str | None = None) -> int:
         """Events recorded so far (flushed and pending) for ``name`` (the first variable by default)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 import warnings
+import zlib
 from collections.abc import Callable
 from typing import Any
 
@@ -116,6 +117,17 @@ class Network(StateMixin, NetworkObject):
     @rng.setter
     def rng(self, generator: np.random.Generator) -> None:
         self._rng = generator
+
+    def derived_rng(self, *keys: Any) -> np.random.Generator:
+        """An independent generator derived from the network's seed and ``keys``.
+
+        It never draws from ``net.rng``, so a behaviour that needs private randomness (e.g. the
+        stochastic rounding of float16 state) leaves the model's random stream untouched while
+        the run stays repeatable from the one seed. ``keys`` are ints or strings.
+        """
+        spawn = tuple(k if isinstance(k, (int, np.integer)) and k >= 0 else zlib.crc32(str(k).encode())
+                      for k in keys)
+        return np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=spawn))
 
     # -- structure -----------------------------------------------------------------------------
     def _children(self):

@@ -83,7 +83,9 @@ class NeuronModel(Behaviour):
         if not isinstance(stochastic, (bool, np.bool_)):
             raise self._fail(obj, "stochastic_rounding", "True or False", stochastic)
         #: generator for stochastic rounding of float16 state (None: round to nearest / no rounding)
-        self._round_rng = obj.rng if (stochastic and self._work.converting) else None
+        # a private stream, so float16 rounding does not change the model's random inputs
+        self._round_rng = (obj.network.derived_rng("stochastic_rounding", obj.tag, self.key)
+                           if (stochastic and self._work.converting) else None)
         #: float32/float64 without NaN checks: the kernel runs directly on the state arrays
         self._fast = not self._work.converting and not self._clean
         if not hasattr(obj, "cleaned_count"):

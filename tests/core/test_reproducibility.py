@@ -37,3 +37,11 @@ def test_draws_inside_behaviours_use_the_network_generator():
     np.random.random(1000)
     b = run(build_new, 5, steps=50)
     np.testing.assert_array_equal(a["v", 0], b["v", 0])
+
+
+def test_derived_generators_are_repeatable_independent_and_leave_the_main_stream_alone():
+    a, b = Network(seed=9), Network(seed=9)
+    first = a.derived_rng("rounding", "exc", 30).random(5)
+    np.testing.assert_array_equal(first, b.derived_rng("rounding", "exc", 30).random(5))
+    assert not np.array_equal(first, a.derived_rng("rounding", "inh", 30).random(5))
+    assert a.rng.random() == Network(seed=9).rng.random()  # nothing was drawn from net.rng

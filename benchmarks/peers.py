@@ -32,6 +32,7 @@ from peer_env import peer_python
 HERE = pathlib.Path(__file__).resolve().parent
 WORKLOADS = HERE / "peers_workloads.py"
 ENGINES = ("pymonn", "pymonnto", "brian2", "nest")
+OTHER = "## Other measurements"
 INTRO = """# pymonn against PymoNNto, Brian2 and NEST
 
 Output of `python benchmarks/peers.py --write benchmarks/RESULTS.md`. The workloads are described
@@ -169,7 +170,11 @@ def main(argv: list[str] | None = None) -> None:
     ]
     print("\n".join(header + [""] + lines))
     if args.write:
-        pathlib.Path(args.write).write_text(INTRO + "\n".join(header + [""] + lines) + "\n")
+        path = pathlib.Path(args.write)
+        # a section "## Other measurements" (written by hand) survives a rewrite of the table
+        old = path.read_text() if path.exists() else ""
+        keep = old[old.index(OTHER):] if OTHER in old else ""
+        path.write_text(INTRO + "\n".join(header + [""] + lines) + "\n" + ("\n" + keep if keep else ""))
         print(f"written to {args.write}", file=sys.stderr)
 
 

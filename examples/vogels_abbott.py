@@ -157,3 +157,11 @@ def main(kind: str, argv: list[str] | None = None) -> dict:
     print(f"raster saved to {args.out}")
     stats["net"] = net
     return stats
+
+
+if __name__ == "__main__":
+    import sys
+
+    if len(sys.argv) < 2 or sys.argv[1] not in ("cuba", "coba"):
+        sys.exit("usage: python examples/vogels_abbott.py {cuba,coba} [options]  (or run cuba.py / coba.py)")
+    main(sys.argv[1], sys.argv[2:])

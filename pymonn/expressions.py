@@ -57,7 +57,7 @@ def variable_names(expression: str) -> list[str]:
                 return
             if node.value.id == "np":
                 return
-        if isinstance(node, ast.Name) and node.id != "np" and node.id not in _OBJECT_PREFIXES:
+        if isinstance(node, ast.Name) and node.id != "np":
             names.append(node.id)
             return
         for child in ast.iter_child_nodes(node):
@@ -123,7 +123,8 @@ def _getter(obj: Any, name: str, text: str) -> Callable[[], Any]:
 
 def _build(node: ast.AST, text: str, obj: Any) -> Callable[[], Any]:
     if isinstance(node, ast.Name):
-        if node.id in ("np",) + _OBJECT_PREFIXES:
+        # a prefix word alone is the variable of that name when the object has one (HH's gate 'n')
+        if node.id == "np" or (node.id in _OBJECT_PREFIXES and not hasattr(obj, node.id)):
             raise ExpressionError(f"recorder expression {text!r}: {node.id!r} alone is not a value")
         return _getter(obj, node.id, text)
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and (

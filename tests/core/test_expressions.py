@@ -62,3 +62,9 @@ def test_missing_variable_is_named(obj):
 def test_normalize_and_names():
     assert normalize("n.v") == "v" and normalize("np.mean(n.v)") == "np.mean(v)"
     assert variable_names("np.mean(n.v) + s.W[0, 0] * u") == ["v", "W", "u"]
+
+
+def test_a_variable_named_like_a_prefix_is_readable(obj):
+    obj.n = np.array([0.3, 0.4, 0.5])  # Hodgkin-Huxley's potassium gate
+    np.testing.assert_array_equal(compile_expression("n", obj)(), [0.3, 0.4, 0.5])
+    assert compile_expression("np.mean(n.n)", obj)() == pytest.approx(0.4)

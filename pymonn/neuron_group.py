@@ -116,6 +116,26 @@ class NeuronGroup(NetworkObject):
             stamps[name] = current
         return array
 
+    def accumulator_fresh(self, name: str = "I") -> tuple[np.ndarray, bool]:
+        """The input array ``name`` without zeroing it: ``(array, is_first_use)`` for this step.
+
+        For a writer that can *store* its contribution instead of adding it. When
+        ``is_first_use`` is True the array still holds an earlier step's values (it was not
+        zeroed) and the caller must overwrite every entry; later users this step (``accumulator``
+        or this method) then see it as already in use and add to it. When False, add as with
+        :meth:`accumulator`.
+        """
+        stamps = self._accumulated
+        current = self.network._iteration
+        array = self.__dict__.get(name)
+        if stamps.get(name) != current or array is None:
+            if array is None or not isinstance(array, np.ndarray) or array.shape != (self.size,):
+                array = np.zeros(self.size, dtype=self.dtype)
+                setattr(self, name, array)
+            stamps[name] = current
+            return array, True
+        return array, False
+
     # -- connectivity --------------------------------------------------------------------------
     def synapses(self, direction: str, tag: str = "All") -> list:
         """Synapse groups ``afferent`` (arriving) or ``efferent`` (leaving) carrying ``tag``."""

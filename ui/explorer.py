@@ -158,6 +158,7 @@ class Explorer(QtWidgets.QMainWindow):
         self._status_at = 0.0
         self._speed = deque(maxlen=64)
         self._frame_times = deque(maxlen=64)
+        self._frame_started = 0.0  # perf_counter() when the last frame began
         self._save_layout = bool(save_layout)
         self._settings_path = settings if settings is not None else os.environ.get("PYMONN_UI_SETTINGS")
         self.setWindowTitle(title or f"pymonn explorer: {net.describe()}")
@@ -740,7 +741,7 @@ class Explorer(QtWidgets.QMainWindow):
             self._drawing = False
 
     def _draw(self, all_panels: bool) -> int:
-        now = time.perf_counter()
+        now = self._frame_started = time.perf_counter()
         running = self.worker.busy
         chosen = []
         for p in self.panels:
@@ -803,13 +804,15 @@ class Explorer(QtWidgets.QMainWindow):
         if now - self._status_at > 0.2:
             self._status_at = now
             self._update_status()
-        last = self._frame_times[-1] if self._frame_times else 0.0
+        # Frame periods count from the start of the previous frame: a frame costing c seconds
+        # every c / max_gui_share seconds takes exactly max_gui_share of the time.
+        since = now - self._frame_started
         if self.worker.mode == "ff":
-            if now - last < 0.5:
+            if since < 0.5:
                 return
-        elif now - last < self.min_frame_interval:
+        elif since < self.min_frame_interval:
             return
-        elif self.worker.busy and now - last < self.frame_cost / self.max_gui_share:
+        elif self.worker.busy and since < self.frame_cost / self.max_gui_share:
             return  # keep the GUI's share of the time under max_gui_share
         if self.net.iteration == self._drawn_iteration and not self._dirty:
             return

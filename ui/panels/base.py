@@ -23,11 +23,12 @@ from typing import Any
 
 import numpy as np
 
-from .._qt import QtWidgets, pg
+from .._qt import QtGui, QtWidgets, pg
 from ..recording import Need
 
 __all__ = ["Panel", "FrameView", "register_panel", "registered_panels", "Need", "GROUP_COLOURS",
-           "group_colour", "vector_variables", "grid_layout", "style_plot", "find_threshold", "window_trains", "sticky_range"]
+           "group_colour", "vector_variables", "grid_layout", "style_plot", "find_threshold", "window_trains", "sticky_range",
+           "IndexedImageItem"]
 
 GROUP_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"]
 
@@ -277,3 +278,56 @@ def find_threshold(group) -> tuple[float | None, str]:
             if isinstance(value, np.ndarray) and value.size and value.dtype.kind == "f":
                 return float(np.mean(value)), name
     return None, ""
+
+
+class IndexedImageItem(pg.ImageItem):
+    """An ``ImageItem`` that renders 2-D images with fixed levels through a cached colour table.
+
+    pyqtgraph rebuilds a 256-entry Qt colour table (one Python call per entry) and rescales the
+    data on every render. Here the lookup table is converted once (when it is set) and the image
+    is mapped onto it with the same rule pyqtgraph uses (``index = (x - lo) * n / (hi - lo)``,
+    clipped to ``0 .. n-1``); an 8-bit image whose levels already are ``(0, n - 1)`` is used as the
+    index as it is. ``.image`` keeps the data as given. Anything else (colour images, NaNs, no
+    lookup table, column-major order) falls back to pyqtgraph's own rendering.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._ctable: list[int] | None = None
+        super().__init__(*args, **kwargs)
+
+    def setLookupTable(self, lut: Any, update: bool = True) -> None:  # noqa: N802 (Qt naming)
+        self._ctable = None
+        super().setLookupTable(lut, update)
+
+    def _colour_table(self) -> list[int] | None:
+        lut = self.lut
+        if self._ctable is None and isinstance(lut, np.ndarray) and lut.ndim == 2 and lut.shape[0] <= 256:
+            if lut.shape[1] == 3:
+                self._ctable = [QtGui.qRgb(*c) for c in lut.astype(int).tolist()]
+            elif lut.shape[1] == 4:
+                self._ctable = [QtGui.qRgba(*c) for c in lut.astype(int).tolist()]
+        return self._ctable
+
+    def render(self) -> None:
+        image, levels = self.image, self.levels
+        table = self._colour_table()
+        if (image is None or image.ndim != 2 or image.size == 0 or table is None or levels is None
+                or np.ndim(levels) != 1 or self.axisOrder != "row-major" or image.dtype.kind not in "uif"):
+            super().render()
+            return
+        n = len(table)
+        lo, hi = float(levels[0]), float(levels[1])
+        if image.dtype == np.uint8 and lo == 0 and hi == n - 1:
+            index = image if int(image.max()) < n else np.minimum(image, n - 1)
+        else:
+            scaled = (np.asarray(image, dtype=np.float64) - lo) * (n / (hi - lo if hi != lo else 1.0))
+            if image.dtype.kind == "f" and np.isnan(scaled).any():
+                super().render()
+                return
+            index = np.clip(scaled, 0, n - 1, out=scaled).astype(np.uint8)
+        index = np.ascontiguousarray(index)
+        qimage = pg.functions.ndarray_to_qimage(index, QtGui.QImage.Format_Indexed8)
+        qimage.setColorTable(table)
+        self.qimage = qimage
+        self._renderRequired = False
+        self._unrenderable = False

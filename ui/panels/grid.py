@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from .._qt import Qt, QtCore, QtWidgets, pg
-from .base import FrameView, Need, Panel, grid_layout, vector_variables
+from .base import FrameView, IndexedImageItem, Need, Panel, grid_layout, vector_variables
 
 ACTIVITY = "activity (spikes)"
 
@@ -128,7 +128,7 @@ class GridPanel(Panel):
             view = _GridView(self, g)
             self.glw.addItem(view, row=2 * k + 1, col=0)
             self.glw.ci.layout.setRowStretchFactor(2 * k + 1, max(1, h))
-            img = pg.ImageItem(axisOrder="row-major")
+            img = IndexedImageItem(axisOrder="row-major")
             img.setLookupTable(self.cmap.getLookupTable(nPts=256))
             view.addItem(img)
             marker = pg.ScatterPlotItem(pxMode=False, size=1.0, symbol="s", brush=None,

@@ -9,7 +9,7 @@ import numpy as np
 from pymonn import analysis
 
 from .._qt import Qt, QtCore, QtGui, QtWidgets, pg
-from .base import FrameView, Need, Panel, group_colour, sticky_range, style_plot, window_trains
+from .base import FrameView, IndexedImageItem, Need, Panel, group_colour, sticky_range, style_plot, window_trains
 
 
 def raster_image(t: np.ndarray, i: np.ndarray, n_neurons: int, first: int, last: int, dt: float,
@@ -54,7 +54,7 @@ class RasterPanel(Panel):
         self.rate_plots: dict[int, pg.PlotItem] = {}
         self.images: dict[int, pg.ImageItem] = {}
         self.selected_curves: dict[int, pg.PlotCurveItem] = {}
-        self.rate_curves: dict[int, pg.PlotDataItem] = {}
+        self.rate_curves: dict[int, pg.PlotCurveItem] = {}
         self.markers: list = []
         self.last: dict[str, np.ndarray] = {}
         self.frames: dict[int, dict] = {}
@@ -78,7 +78,7 @@ class RasterPanel(Panel):
             raster.setMouseEnabled(x=True, y=False)
             raster.disableAutoRange()
             raster.hideButtons()
-            image = pg.ImageItem(axisOrder="row-major")
+            image = IndexedImageItem(axisOrder="row-major")
             qc = QtGui.QColor(colour)
             image.setLookupTable(np.array([[255, 255, 255, 0], [qc.red(), qc.green(), qc.blue(), 255]], dtype=np.ubyte))
             raster.addItem(image)
@@ -91,7 +91,8 @@ class RasterPanel(Panel):
             rate.setMouseEnabled(x=True, y=False)
             rate.hideButtons()
             rate.disableAutoRange()
-            rate_curve = rate.plot(pen=pg.mkPen(colour, width=1))
+            rate_curve = pg.PlotCurveItem(pen=pg.mkPen(colour, width=1), skipFiniteCheck=True)
+            rate.addItem(rate_curve)
             self.glw.ci.layout.setRowStretchFactor(row, max(2, int(round(5 * g.size / biggest))))
             self.glw.ci.layout.setRowStretchFactor(row + 1, 1)
             rate.getAxis("left").setStyle(maxTickLevel=0)

@@ -31,9 +31,8 @@ at most about 20%.
 
 Delays: a spike of step t reaches the synaptic current of step t + 1 + d, which covers the interval
 from d steps after the spike on; NEST starts the current D after the spike, so d = D / dt here.
-Exponential currents are delivered step by step; their weights are scaled by
-tau (1 - exp(-dt/tau)) / dt so that each PSC carries exactly the charge w tau (see
-``charge_factor``).
+Exponential currents are delivered step by step as the exact mean current of each step
+(ExponentialSynapse does this), so each PSC carries exactly the charge w tau, as in NEST.
 """
 
 from __future__ import annotations
@@ -196,21 +195,9 @@ class PoissonBackground(Behaviour):
         sg.I_syn += (self.weight * counts).astype(sg.I_syn.dtype)
 
 
-def charge_factor(dt: float, tau: float = TAU_SYN) -> float:
-    """Weight factor that makes the charge of a step-wise delivered exponential current exact.
-
-    The synapse delivers ``w exp(-k dt / tau)`` during the k-th step after a spike, a total charge
-    of ``w dt / (1 - exp(-dt / tau))`` instead of ``w tau``: 10% too much at dt = 0.1 ms and
-    tau = 0.5 ms. Scaling the weights by ``tau (1 - exp(-dt / tau)) / dt`` restores it.
-    """
-    return tau * (1.0 - np.exp(-dt / tau)) / dt
-
-
 def build(scale: float = 0.1, *, dt: float = 0.1, seed: int = 1, log=None) -> Network:
     """The microcircuit at ``scale``, initialized: neurons ``net.cortex``, synapses ``net.recurrent``."""
     p = parameters(scale)
-    c = charge_factor(dt)
-    p["w"], p["w_ext"] = p["w"] * c, p["w_ext"] * c
     n = int(p["neurons"].sum())
     net = Network(dt=dt, seed=seed, dtype=np.float32)
     pop_of = np.repeat(np.arange(8), p["neurons"])

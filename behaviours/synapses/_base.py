@@ -319,6 +319,10 @@ class SynapticTransmission(Behaviour):
     default_key = 20
     #: Kernel-specific parameters that take a second, inhibitory value (sign split).
     splittable = False
+    #: True when the kernel takes a last argument ``overwrite`` and then *stores* its output into
+    #: the destination's accumulator when it is the step's first writer (no zero-fill, one pass
+    #: less); ``_make_call`` then returns ``call(fired, I, t, overwrite)``.
+    overwrites = False
 
     def initialize(self, sg: SynapseGroup) -> None:
         require_synapse_group(self, sg)
@@ -368,6 +372,11 @@ class SynapticTransmission(Behaviour):
         """A function ``call(fired, I, t)`` running one step of the kernel (override)."""
         raise NotImplementedError
 
+    @staticmethod
+    def _compiled_call(kernel, rest: tuple):
+        """``call(fired, I, t, overwrite)`` running ``kernel(fired, I, t, *rest, overwrite)``."""
+        return lambda fired, I, t, overwrite: kernel(fired, I, t, *rest, overwrite)  # noqa: E741
+
     def _conn_args(self, sg: SynapseGroup) -> tuple:
         """Connectivity arguments of the arrival kernels, delays and ring buffer included."""
         if self.sparse:
@@ -382,7 +391,11 @@ class SynapticTransmission(Behaviour):
         # (sg._dt or network dt) is sg.dt without the property call: this runs every step
         if sg.W is not self._W or (sg._dt or self._net._dt) != self._dt:
             self._bind(sg)
-        self._call(self._src.fired, self._dst.accumulator(self.target), self._net._iteration)
+        if self.overwrites:
+            I, first = self._dst.accumulator_fresh(self.target)  # noqa: E741
+            self._call(self._src.fired, I, self._net._iteration, first)
+        else:
+            self._call(self._src.fired, self._dst.accumulator(self.target), self._net._iteration)
         if self._clean:
             self._clean_state(sg)
 

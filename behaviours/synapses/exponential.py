@@ -35,97 +35,127 @@ __all__ = ["ExponentialSynapse"]
 
 
 @njit(cache=True, fastmath=False, inline="always")
-def _exp_pass(state, decay, I):
-    """``I += g`` then ``g *= decay`` for every channel (fused); values below ``TINY`` are flushed to 0."""
+def _exp_pass(state, coef, I, overwrite):
+    """Output the step's mean current and decay every channel (fused; values below ``TINY`` -> 0).
+
+    ``coef[0]`` holds each channel's decay factor ``exp(-dt/tau)``, ``coef[1]`` the factor
+    ``tau (1 - exp(-dt/tau)) / dt`` that turns the current at the start of the step into its exact
+    mean over the step. ``overwrite``: store into ``I`` instead of adding (this synapse is the
+    step's first writer of the accumulator, which was not zeroed).
+    """
     n = I.shape[0]
     g0 = state[0]
-    a0 = decay[0]
+    a0 = coef[0, 0]
+    s0 = coef[1, 0]
     if state.shape[0] == 1:
-        for j in range(n):
-            x = g0[j]
-            I[j] += x
-            y = x * a0
-            g0[j] = y if abs(y) >= TINY else 0.0
+        if overwrite:
+            for j in range(n):
+                x = g0[j]
+                I[j] = x * s0
+                y = x * a0
+                g0[j] = y if abs(y) >= TINY else 0.0
+        else:
+            for j in range(n):
+                x = g0[j]
+                I[j] += x * s0
+                y = x * a0
+                g0[j] = y if abs(y) >= TINY else 0.0
     else:
         g1 = state[1]
-        a1 = decay[1]
-        for j in range(n):
-            x0 = g0[j]
-            x1 = g1[j]
-            I[j] += x0 + x1
-            y0 = x0 * a0
-            y1 = x1 * a1
-            g0[j] = y0 if abs(y0) >= TINY else 0.0
-            g1[j] = y1 if abs(y1) >= TINY else 0.0
+        a1 = coef[0, 1]
+        s1 = coef[1, 1]
+        if overwrite:
+            for j in range(n):
+                x0 = g0[j]
+                x1 = g1[j]
+                I[j] = x0 * s0 + x1 * s1
+                y0 = x0 * a0
+                y1 = x1 * a1
+                g0[j] = y0 if abs(y0) >= TINY else 0.0
+                g1[j] = y1 if abs(y1) >= TINY else 0.0
+        else:
+            for j in range(n):
+                x0 = g0[j]
+                x1 = g1[j]
+                I[j] += x0 * s0 + x1 * s1
+                y0 = x0 * a0
+                y1 = x1 * a1
+                g0[j] = y0 if abs(y0) >= TINY else 0.0
+                g1[j] = y1 if abs(y1) >= TINY else 0.0
 
 
-def _exp_pass_numpy(state, decay, I):
+def _exp_pass_numpy(state, coef, I, overwrite):
     """Numpy twin of :func:`_exp_pass`."""
     if state.shape[0] == 1:
-        I += state[0]
+        out = state[0] * coef[1, 0]
     else:
-        I += state[0] + state[1]
-    state *= decay[:, None]
+        out = state[0] * coef[1, 0] + state[1] * coef[1, 1]
+    if overwrite:
+        I[...] = out
+    else:
+        I += out
+    state *= coef[0][:, None]
     flush_numpy(state)
 
 
 # -- the four arrangements (sparse / dense, with / without delays) ------------------------------
+# Channels: ``state`` (channels, n_dst); two channels mean the sign split (``tau_inh``).
 
 
 @njit(cache=True, fastmath=False)
-def exp_sparse(fired, I, t, idx, indptr, indices, w, state, decay, split):
+def exp_sparse(fired, I, t, idx, indptr, indices, w, state, coef, overwrite):
     """One step of exponential current synapses, CSR connectivity, no delays (compiled)."""
-    arrive_sparse(fired, idx, indptr, indices, w, state, split)
-    _exp_pass(state, decay, I)
+    arrive_sparse(fired, idx, indptr, indices, w, state, state.shape[0] > 1)
+    _exp_pass(state, coef, I, overwrite)
 
 
 @njit(cache=True, fastmath=False)
-def exp_dense(fired, I, t, idx, W, state, decay, split):
+def exp_dense(fired, I, t, idx, W, state, coef, overwrite):
     """One step, dense (n_dst, n_src) column-major weights, no delays (compiled)."""
-    arrive_dense(fired, idx, W, state, split)
-    _exp_pass(state, decay, I)
+    arrive_dense(fired, idx, W, state, state.shape[0] > 1)
+    _exp_pass(state, coef, I, overwrite)
 
 
 @njit(cache=True, fastmath=False)
-def exp_sparse_delayed(fired, I, t, idx, indptr, indices, w, delays, buf, state, decay, split):
+def exp_sparse_delayed(fired, I, t, idx, indptr, indices, w, delays, buf, state, coef, overwrite):
     """One step, CSR connectivity with per-synapse delays in a ring buffer (compiled)."""
-    arrive_sparse_delayed(fired, idx, indptr, indices, w, delays, buf, t, split)
+    arrive_sparse_delayed(fired, idx, indptr, indices, w, delays, buf, t, state.shape[0] > 1)
     deliver_slot(state, buf, t % buf.shape[0])
-    _exp_pass(state, decay, I)
+    _exp_pass(state, coef, I, overwrite)
 
 
 @njit(cache=True, fastmath=False)
-def exp_dense_delayed(fired, I, t, idx, W, delays, buf, state, decay, split):
+def exp_dense_delayed(fired, I, t, idx, W, delays, buf, state, coef, overwrite):
     """One step, dense weights with per-synapse delays (compiled)."""
-    arrive_dense_delayed(fired, idx, W, delays, buf, t, split)
+    arrive_dense_delayed(fired, idx, W, delays, buf, t, state.shape[0] > 1)
     deliver_slot(state, buf, t % buf.shape[0])
-    _exp_pass(state, decay, I)
+    _exp_pass(state, coef, I, overwrite)
 
 
-def exp_sparse_numpy(fired, I, t, idx, indptr, indices, w, state, decay, split):
+def exp_sparse_numpy(fired, I, t, idx, indptr, indices, w, state, coef, overwrite):
     """Numpy twin of :func:`exp_sparse`."""
-    arrive_sparse_numpy(fired, idx, indptr, indices, w, state, split)
-    _exp_pass_numpy(state, decay, I)
+    arrive_sparse_numpy(fired, idx, indptr, indices, w, state, state.shape[0] > 1)
+    _exp_pass_numpy(state, coef, I, overwrite)
 
 
-def exp_dense_numpy(fired, I, t, idx, W, state, decay, split):
+def exp_dense_numpy(fired, I, t, idx, W, state, coef, overwrite):
     """Numpy twin of :func:`exp_dense`."""
-    arrive_dense_numpy(fired, idx, W, state, split)
-    _exp_pass_numpy(state, decay, I)
+    arrive_dense_numpy(fired, idx, W, state, state.shape[0] > 1)
+    _exp_pass_numpy(state, coef, I, overwrite)
 
 
-def exp_sparse_delayed_numpy(fired, I, t, idx, indptr, indices, w, delays, buf, state, decay, split):
+def exp_sparse_delayed_numpy(fired, I, t, idx, indptr, indices, w, delays, buf, state, coef, overwrite):
     """Numpy twin of :func:`exp_sparse_delayed`."""
-    arrive_sparse_delayed_numpy(fired, idx, indptr, indices, w, delays, buf, t, split)
+    arrive_sparse_delayed_numpy(fired, idx, indptr, indices, w, delays, buf, t, state.shape[0] > 1)
     deliver_slot_numpy(state, buf, t % buf.shape[0])
-    _exp_pass_numpy(state, decay, I)
+    _exp_pass_numpy(state, coef, I, overwrite)
 
 
-def exp_dense_delayed_numpy(fired, I, t, idx, W, delays, buf, state, decay, split):
+def exp_dense_delayed_numpy(fired, I, t, idx, W, delays, buf, state, coef, overwrite):
     """Numpy twin of :func:`exp_dense_delayed`."""
-    arrive_dense_delayed_numpy(fired, idx, W, delays, buf, t, split)
+    arrive_dense_delayed_numpy(fired, idx, W, delays, buf, t, state.shape[0] > 1)
     deliver_slot_numpy(state, buf, t % buf.shape[0])
-    _exp_pass_numpy(state, decay, I)
+    _exp_pass_numpy(state, coef, I, overwrite)
 
 
 KERNELS = {
@@ -144,11 +174,15 @@ class ExponentialSynapse(SynapticTransmission):
         \tau \frac{dI_{syn}}{dt} = -I_{syn}, \qquad I_{syn} \leftarrow I_{syn} + w
         \text{ when a spike arrives}
 
-    Each step (after the arrivals of that step are added) ``I_syn`` is added into the
-    destination's input ``dst.accumulator(target)`` and then decays by ``exp(-dt/tau)`` (the exact
-    solution), so a spike arriving in step ``s`` contributes ``w exp(-k dt / tau)`` in step
-    ``s + k``. A spike of the source in step ``t - 1`` arrives in step ``t`` (``t - 1 + d + 1``
-    with a delay of ``d`` steps).
+    The current is integrated exactly: each step (after the arrivals of that step are added)
+    the destination's input ``dst.accumulator(target)`` receives the *mean* of ``I_syn`` over the
+    step, ``I_syn tau (1 - exp(-dt/tau)) / dt``, and then ``I_syn`` decays by ``exp(-dt/tau)``.
+    A spike arriving in step ``s`` therefore contributes ``w exp(-k dt/tau) tau (1 - exp(-dt/tau)) /
+    dt`` in step ``s + k`` and delivers the charge ``w tau`` exactly (sum over all steps times
+    ``dt``), whatever the ratio of ``dt`` to ``tau``; adding ``I_syn`` itself for the whole step
+    would deliver ``w dt / (1 - exp(-dt/tau))``, 10 % too much at ``dt = 0.1``, ``tau = 0.5`` ms.
+    A spike of the source in step ``t - 1`` arrives in step ``t`` (``t - 1 + d + 1`` with a delay
+    of ``d`` steps).
 
     Dale's law / two time constants: with ``tau_inh`` given, negative weights feed a second
     current that decays with ``tau_inh`` (Brian2's CUBA example: ``tau = 5``, ``tau_inh = 10``), so
@@ -174,9 +208,10 @@ class ExponentialSynapse(SynapticTransmission):
 
     Variables written on the synapse group
     --------------------------------------
-    I_syn : pA (network dtype), the current of each destination neuron (excitatory part when
-    ``tau_inh`` is given); I_syn_inh : pA, the inhibitory part (with ``tau_inh``). Adds into
-    ``dst.accumulator(target)``.
+    I_syn : pA (network dtype), the current of each destination neuron at the start of the next
+    step (excitatory part when ``tau_inh`` is given); I_syn_inh : pA, the inhibitory part (with
+    ``tau_inh``). Adds the step's mean current into ``dst.accumulator(target)`` (or stores it,
+    when it is the step's first writer: the accumulator is then not zeroed first).
 
     Example
     -------
@@ -199,12 +234,18 @@ class ExponentialSynapse(SynapticTransmission):
         if self.split:
             sg.I_syn_inh = self.state[1]
 
+    #: the kernel stores into a fresh accumulator instead of zeroing it and adding
+    overwrites = True
+
     def _make_call(self, sg: SynapseGroup):
-        taus = [self.tau] + ([self.tau_inh] if self.split else [])
-        self.decay = np.exp(-self._dt / np.array(taus)).astype(sg.dtype)
+        taus = np.array([self.tau] + ([self.tau_inh] if self.split else []))
+        decay = np.exp(-self._dt / taus)
+        #: rows: decay factor exp(-dt/tau); mean-current factor tau (1 - exp(-dt/tau)) / dt
+        self.coef = np.array([decay, -np.expm1(-self._dt / taus) * taus / self._dt], dtype=sg.dtype)
+        self.decay = self.coef[0]
         kernel = KERNELS[(self.backend, self.sparse, self.delayed)]
-        rest: tuple[Any, ...] = (self._idx,) + self._conn_args(sg) + (self.state, self.decay, self.split)
-        return lambda fired, I, t: kernel(fired, I, t, *rest)
+        rest: tuple[Any, ...] = (self._idx,) + self._conn_args(sg) + (self.state, self.coef)
+        return self._compiled_call(kernel, rest)
 
     def _clean_state(self, sg: SynapseGroup) -> None:
         pairs = [(self.state, 0.0)] + ([(self.buffer, 0.0)] if self.buffer is not None else [])

@@ -158,7 +158,9 @@ def test_exponential_kernel_decays_with_tau(mode):
     I, _ = _single_spike_response(ExponentialSynapse, mode, [0, 3], steps=200, weight=w, tau=tau)
     trace = I[5:, 0]  # arrives in step 6 (row 5)
     k = np.arange(trace.size)
-    np.testing.assert_allclose(trace, w * np.exp(-k * dt / tau), rtol=1e-12)
+    # each step carries the exact mean of w exp(-t/tau) over that step
+    mean = w * (np.exp(-k * dt / tau) - np.exp(-(k + 1) * dt / tau)) * tau / dt
+    np.testing.assert_allclose(trace, mean, rtol=1e-12)
     # the fitted decay constant
     slope = np.polyfit(k[:100] * dt, np.log(trace[:100]), 1)[0]
     assert abs(-1.0 / slope - tau) < 1e-9
@@ -167,23 +169,58 @@ def test_exponential_kernel_decays_with_tau(mode):
     assert np.all(I[:8, 1] == 0)
 
 
+@pytest.mark.parametrize("backend", ["numba", "numpy"])
+@pytest.mark.parametrize("kind", ["exponential", "alpha"])
+@pytest.mark.parametrize("dt", [0.1, 0.05, 0.5])
+@pytest.mark.parametrize("tau", [0.5, 5.0])
+def test_charge_per_spike_is_exact(tau, dt, kind, backend):
+    """Total charge of one spike, sum(I) dt: w tau (exponential), e w tau (alpha), to 1e-9."""
+    w = 2.5
+    net = Network(dt=dt, seed=0)
+    src = NeuronGroup(net, 1, {30: SpikeGenerator(indices=[0], times=[5 * dt])})
+    dst = NeuronGroup(net, 1, {25: Clamp(), 90: Recorder(["I"])})
+    cls, expected = (ExponentialSynapse, w * tau) if kind == "exponential" else (AlphaSynapse, np.e * w * tau)
+    SynapseGroup(net, src, dst, behaviour={20: cls(weight=w, tau=tau, backend=backend)})
+    net.initialize()
+    steps = int(60 * tau / dt) + 20  # the current has decayed below 1e-20 of its peak
+    net.simulate_iterations(steps, progress=False)
+    I = dst["Recorder", 0]["I"][:, 0]
+    assert I[:5].sum() == 0 and I[5] > 0  # delivered from the arrival step on
+    assert abs(I.sum() * dt - expected) <= 1e-9 * expected
+    # the old step-sampled delivery would be off by much more than this tolerance
+    a = np.exp(-dt / tau)
+    assert abs(w * dt / (1 - a) - w * tau) > 1e-4 * w * tau
+
+
+def _alpha_step_means(w, tau, dt, k):
+    """Exact mean of w (t/tau) exp(1 - t/tau) over the steps [k dt, (k + 1) dt]."""
+    F = lambda t: -np.e * w * (t + tau) * np.exp(-t / tau)  # noqa: E731  (its antiderivative)
+    return (F((k + 1) * dt) - F(k * dt)) / dt
+
+
 @pytest.mark.parametrize("mode", ["sparse", "dense"])
 def test_alpha_kernel_peaks_at_tau_with_peak_w(mode):
     tau, dt, w = 2.0, 0.1, 3.0
     I, _ = _single_spike_response(AlphaSynapse, mode, [0], steps=300, weight=w, tau=tau)
     trace = I[5:, 0]
-    t = np.arange(trace.size) * dt
-    np.testing.assert_allclose(trace, w * (t / tau) * np.exp(1 - t / tau), rtol=1e-10, atol=1e-14)
-    assert t[np.argmax(trace)] == pytest.approx(tau)
-    assert trace.max() == pytest.approx(w, rel=1e-12)
-    assert trace[0] == 0.0  # no current in the arrival step: the alpha function starts at 0
+    k = np.arange(trace.size)
+    np.testing.assert_allclose(trace, _alpha_step_means(w, tau, dt, k), rtol=1e-10, atol=1e-14)
+    # the steps next to the peak at t = tau average over it: the largest step mean is just below w
+    assert k[np.argmax(trace)] in (round(tau / dt) - 1, round(tau / dt))
+    assert trace.max() == pytest.approx(w, rel=(dt / tau) ** 2)
+    assert trace.max() < w
+    assert 0 < trace[0] < np.e * w * dt / (2 * tau)  # the arrival step: the mean of the rising start
+    assert np.all(I[:5, 0] == 0)
 
 
 def test_alpha_peak_time_follows_tau():
     for tau in (0.5, 1.0, 3.7):
         I, _ = _single_spike_response(AlphaSynapse, "sparse", [0], steps=400, weight=1.0, tau=tau)
         trace = I[5:, 0]
-        assert np.argmax(trace) * 0.1 == pytest.approx(round(tau / 0.1) * 0.1)
+        k = np.arange(trace.size)
+        expected = np.argmax(_alpha_step_means(1.0, tau, 0.1, k))
+        assert np.argmax(trace) == expected
+        assert abs((expected + 0.5) * 0.1 - tau) <= 0.05 + 1e-12  # the step straddling t = tau
 
 
 def test_sign_split_uses_two_time_constants():
@@ -197,8 +234,9 @@ def test_sign_split_uses_two_time_constants():
     net.simulate_iterations(100, progress=False)
     I = dst["Recorder", 0]["I"]
     k = np.arange(I.shape[0] - 5)
-    np.testing.assert_allclose(I[5:, 0], 2.0 * np.exp(-k * 0.1 / 5.0), rtol=1e-12)
-    np.testing.assert_allclose(I[5:, 1], -3.0 * np.exp(-k * 0.1 / 10.0), rtol=1e-12)
+    f_e, f_i = 5.0 * -np.expm1(-0.1 / 5.0) / 0.1, 10.0 * -np.expm1(-0.1 / 10.0) / 0.1  # step-mean factors
+    np.testing.assert_allclose(I[5:, 0], 2.0 * f_e * np.exp(-k * 0.1 / 5.0), rtol=1e-12)
+    np.testing.assert_allclose(I[5:, 1], -3.0 * f_i * np.exp(-k * 0.1 / 10.0), rtol=1e-12)
     assert sg.I_syn_inh[1] < 0 and sg.I_syn_inh[0] == 0
 
 
@@ -253,7 +291,7 @@ def test_only_synapses_of_fired_neurons_are_read(mode, backend):
 
 
 # -- numba kernels vs their numpy twins -----------------------------------------------------------------
-def _twin_args(kind, sparse, delayed, rng, dtype=np.float64):
+def _twin_args(kind, sparse, delayed, rng, dtype=np.float64, overwrite=False):
     n_src, n_dst = 60, 45
     csr = _csr(n_src, n_dst, 0.3, 4, -2.0 if kind != "conductance" else 0.0, 3.0)
     csr.data = csr.data.astype(dtype)
@@ -274,10 +312,11 @@ def _twin_args(kind, sparse, delayed, rng, dtype=np.float64):
     if kind == "delta":
         tail = ()
     elif kind == "exponential":
-        tail = (rng.normal(size=(nch, n_dst)).astype(dtype), np.array([0.98, 0.99], dtype=dtype), split)
+        tail = (rng.normal(size=(nch, n_dst)).astype(dtype),
+                np.array([[0.98, 0.99], [0.99, 0.995]], dtype=dtype), overwrite)
     elif kind == "alpha":
         tail = (rng.normal(size=(nch, n_dst)).astype(dtype), rng.normal(size=(nch, n_dst)).astype(dtype),
-                np.array([0.95, 0.97], dtype=dtype), np.array([0.13, 0.07], dtype=dtype), split)
+                np.array([[0.95, 0.97], [0.13, 0.07], [0.97, 0.98], [0.06, 0.03]], dtype=dtype), overwrite)
     else:
         tail = (rng.random(size=(1, n_dst)).astype(dtype), np.array([0.98], dtype=dtype), dtype(0.0))
     head = (fired, I, t) + ((rng.normal(-60, 10, n_dst).astype(dtype),) if kind == "conductance" else ())
@@ -290,11 +329,12 @@ MODULES = {"delta": delta, "exponential": exponential, "alpha": alpha, "conducta
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("delayed", [False, True])
 @pytest.mark.parametrize("sparse", [True, False])
-@pytest.mark.parametrize("kind", list(KINDS))
-def test_numba_kernels_match_numpy_twins(kind, sparse, delayed, dtype):
+@pytest.mark.parametrize(("kind", "overwrite"), [("delta", False), ("exponential", False), ("exponential", True),
+                                                 ("alpha", False), ("alpha", True), ("conductance", False)])
+def test_numba_kernels_match_numpy_twins(kind, sparse, delayed, dtype, overwrite):
     kernels = MODULES[kind].KERNELS
-    a = _twin_args(kind, sparse, delayed, np.random.default_rng(5), dtype)
-    b = _twin_args(kind, sparse, delayed, np.random.default_rng(5), dtype)
+    a = _twin_args(kind, sparse, delayed, np.random.default_rng(5), dtype, overwrite)
+    b = _twin_args(kind, sparse, delayed, np.random.default_rng(5), dtype, overwrite)
     for _ in range(3):  # a few steps, so state and buffers carry over
         kernels[("numba", sparse, delayed)](*a)
         kernels[("numpy", sparse, delayed)](*b)

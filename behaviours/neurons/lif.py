@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 from numba import njit
 
+from .._precision import compiled_entry
 from ._base import NeuronModel, steps_of
 
 __all__ = ["LIF"]
@@ -132,6 +133,7 @@ class LIF(NeuronModel):
         obj.fired = obj.vector(bool)
         obj.refractory = np.zeros(obj.size, dtype=np.int32)
         self._dt = None
+        self._seen = (None, None, None, None)
         self._kernel = lif_step_numba if self.backend == "numba" else lif_step_numpy
 
     def refresh(self) -> None:
@@ -146,6 +148,7 @@ class LIF(NeuronModel):
         self.decay_last[:] = np.exp(-(1.0 - frac) * dt / tau)
         self.n_ref = np.ascontiguousarray(whole + 1, dtype=np.int32)
         self._tail = (self.P[:6], self.n_ref)
+        self._seen = (None, None, None, None)  # the fast path re-checks its arrays
         self._dt = dt
 
     def iteration(self, obj: Any) -> None:
@@ -154,7 +157,16 @@ class LIF(NeuronModel):
             self._update_dt(dt)
         v, I = obj.v, obj.accumulator("I")  # noqa: E741
         if self._fast:
-            self._kernel(v, I, obj.refractory, obj.fired, *self._tail)
+            ref, fired = obj.refractory, obj.fired
+            seen = self._seen
+            if v is seen[0] and I is seen[1] and ref is seen[2] and fired is seen[3]:
+                # the same arrays as when the entry point was looked up: skip numba's type dispatch
+                self._entry(v, I, ref, fired, *self._tail)
+            else:
+                self._kernel(v, I, ref, fired, *self._tail)
+                self._entry = compiled_entry(self._kernel, (v, I, ref, fired) + self._tail)
+                if self._entry is not None:
+                    self._seen = (v, I, ref, fired)
             return
         wv, wI = self._work.load((v, I))
         self._kernel(wv, wI, obj.refractory, obj.fired, *self._tail)

@@ -51,7 +51,7 @@ from pymonn.errors import ConfigurationError, ConfigurationTypeError
 from pymonn.init_strings import make_array
 from pymonn.synapse_group import SynapseGroup
 
-from .._precision import needs_cleaning
+from .._precision import compiled_entry, needs_cleaning
 from ..connectivity import CSR, all_to_all, fixed_indegree, fixed_outdegree, fixed_probability, from_indices
 
 BACKENDS = ("numba", "numpy")
@@ -372,10 +372,26 @@ class SynapticTransmission(Behaviour):
         """A function ``call(fired, I, t)`` running one step of the kernel (override)."""
         raise NotImplementedError
 
-    @staticmethod
-    def _compiled_call(kernel, rest: tuple):
-        """``call(fired, I, t, overwrite)`` running ``kernel(fired, I, t, *rest, overwrite)``."""
+    def _compiled_call(self, kernel, rest: tuple):
+        """``call(fired, I, t, overwrite)`` running ``kernel(fired, I, t, *rest, overwrite)``.
+
+        Also prepares the fast path of :meth:`iteration`: after the first call through numba's
+        dispatcher, later steps call the compiled entry point of that signature directly (no type
+        resolution of the dozen arguments: about 0.4 us per step), as long as ``fired`` and the
+        accumulator are the same array objects as in that first call (the rest is fixed here).
+        """
+        self._kernel, self._rest = kernel, rest
+        self._entry = None
+        self._seen = (None, None)
         return lambda fired, I, t, overwrite: kernel(fired, I, t, *rest, overwrite)  # noqa: E741
+
+    def _slow_call(self, fired, I, t, first) -> None:  # noqa: E741
+        """Call through the dispatcher (type-checked), then remember the entry point for these arrays."""
+        self._call(fired, I, t, first)
+        entry = compiled_entry(self._kernel, (fired, I, t) + self._rest + (first,))
+        if entry is not None:
+            self._entry = entry
+            self._seen = (fired, I)
 
     def _conn_args(self, sg: SynapseGroup) -> tuple:
         """Connectivity arguments of the arrival kernels, delays and ring buffer included."""
@@ -393,7 +409,12 @@ class SynapticTransmission(Behaviour):
             self._bind(sg)
         if self.overwrites:
             I, first = self._dst.accumulator_fresh(self.target)  # noqa: E741
-            self._call(self._src.fired, I, self._net._iteration, first)
+            fired = self._src.fired
+            seen = self._seen
+            if fired is seen[0] and I is seen[1]:
+                self._entry(fired, I, self._net._iteration, *self._rest, first)
+            else:
+                self._slow_call(fired, I, self._net._iteration, first)
         else:
             self._call(self._src.fired, self._dst.accumulator(self.target), self._net._iteration)
         if self._clean:

@@ -69,15 +69,16 @@ def open_explorer(all_visible: bool, gui_share: float | None = None):
 def explorer_round(app, win, seconds: float) -> dict:
     from pymonn.ui._qt import QtCore
 
+    def spin(seconds: float) -> None:  # the Qt event loop, as in app.exec_(): the GUI thread sleeps between events
+        loop = QtCore.QEventLoop()
+        QtCore.QTimer.singleShot(int(round(1000 * seconds)), loop.quit)
+        loop.exec_()
+
     net = win.net
     win.run()
-    settle = time.perf_counter() + 0.5
-    while time.perf_counter() < settle:
-        app.processEvents(QtCore.QEventLoop.AllEvents, 5)
+    spin(0.5)
     it0, f0, t0, cpu0 = net.iteration, win.frames_drawn, time.perf_counter(), time.process_time()
-    while time.perf_counter() - t0 < seconds:
-        app.processEvents(QtCore.QEventLoop.AllEvents, 5)
-        QtCore.QThread.msleep(1)
+    spin(seconds)
     elapsed = time.perf_counter() - t0
     steps = max(1, net.iteration - it0)
     out = {"steps_per_s": steps / elapsed, "fps": (win.frames_drawn - f0) / elapsed,

@@ -2,10 +2,15 @@
 
 Panels never record anything themselves. They declare :class:`Need` s; the
 :class:`RecordingManager` merges them into at most two recorders per neuron group (one
-:class:`~pymonn.Recorder` for the traced expressions, one :class:`~pymonn.EventRecorder` for
-spikes), each a ring buffer (``max_length``) attached under a key above every other behaviour and
-tagged ``'pymonn.ui'``. Reading happens only while the simulation is paused between batches (see
-:class:`~pymonn.ui.worker.SimulationLock`), and every read copies only the rows a panel shows.
+:class:`ExplorerTraceRecorder` for the traced expressions, one for the boolean event variables
+such as spikes), each a ring buffer (``max_length``) attached under a key above every other
+behaviour and tagged ``'pymonn.ui'``. Reading happens only while the simulation is paused between
+batches (see :class:`~pymonn.ui.worker.SimulationLock`), and every read copies only the rows a
+panel shows.
+
+Spikes are kept as one boolean row per step (a plain copy of ``fired``, about a microsecond) and
+turned into (step, index) events on the GUI side, only for the rows recorded since the previous
+frame: the simulation pays the least, the GUI a ``nonzero`` over the new rows.
 """
 
 from __future__ import annotations
@@ -83,6 +88,36 @@ def rows_from(buf, keys_buf, first_key: int) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(keys_out), np.concatenate(vals_out)
 
 
+class ExplorerTraceRecorder(Recorder):
+    """A :class:`~pymonn.Recorder` kept as a ring of ``max_length`` rows, with a lean step.
+
+    Each step costs a read and a row copy per expression: rows are written straight into the
+    ring's storage instead of going through the general ``RowBuffer.append`` (which the first
+    row, a change of shape and a non-ring recorder still use, so errors stay the same).
+    """
+
+    def iteration(self, obj: Any) -> None:
+        if not self.active:
+            return
+        iteration = obj.network._iteration
+        if iteration % self.every:
+            return
+        for read, buf in self._readers:
+            value = read()
+            data = buf._data
+            if data is None or buf.max_length is None or getattr(value, "shape", None) != data.shape[1:]:
+                buf.append(value)
+            else:
+                data[buf._count % buf.max_length] = value
+                buf._count += 1
+        its = self._iterations
+        if its._data is None or its.max_length is None:
+            its.append(iteration)
+        else:
+            its._data[its._count % its.max_length] = iteration
+            its._count += 1
+
+
 class ExplorerEventRecorder(EventRecorder):
     """An :class:`~pymonn.EventRecorder` kept as a ring of ``max_length`` events (1,000,000 by default)."""
 
@@ -98,9 +133,9 @@ class RecordingManager:
     ----------
     net : Network
     buffer_steps : int
-        Steps kept per recorder (traces); event buffers keep ``buffer_steps * size`` events at most.
+        Steps kept per recorder (traces and the boolean rows of events; more when a Need asks).
     max_bytes : int
-        Cap on one trace buffer's memory; large groups keep fewer steps.
+        Cap on one recorder's memory; large groups keep fewer steps.
     """
 
     def __init__(self, net, buffer_steps: int = 2000, max_bytes: int = 64 * 2 ** 20):
@@ -108,8 +143,10 @@ class RecordingManager:
         self.buffer_steps = int(buffer_steps)
         self.max_bytes = int(max_bytes)
         self._traces: dict[int, Recorder] = {}
-        self._events: dict[int, EventRecorder] = {}
+        self._events: dict[int, ExplorerTraceRecorder] = {}  # boolean rows, one per step
         self._means: dict[tuple[int, str], tuple[np.ndarray, np.ndarray]] = {}
+        # (group id, variable) -> (event steps, event indices, newest step converted)
+        self._event_cache: dict[tuple[int, str], tuple[np.ndarray, np.ndarray, int]] = {}
         self.added: list[tuple[Any, float, Any]] = []
 
     # -- adding ---------------------------------------------------------------------------------
@@ -119,9 +156,13 @@ class RecordingManager:
             key += 1
         return key
 
-    def trace_rows(self, group, steps: int | None = None) -> int:
-        """Ring length of a trace recorder on ``group`` (bounded by ``max_bytes``)."""
-        per_step = max(1, group.size) * np.dtype(group.dtype).itemsize
+    def trace_rows(self, group, steps: int | None = None, itemsize: int | None = None) -> int:
+        """Ring length of a trace recorder on ``group`` (bounded by ``max_bytes``).
+
+        ``itemsize`` is the bytes per neuron and step (default: the group's dtype; 1 for the
+        boolean rows of spikes).
+        """
+        per_step = max(1, group.size) * (itemsize or np.dtype(group.dtype).itemsize)
         wanted = max(self.buffer_steps, int(steps or 0))
         return int(max(50, min(wanted, self.max_bytes // per_step)))
 
@@ -133,8 +174,8 @@ class RecordingManager:
             if rec is None:
                 if not hasattr(group, need.expression):
                     return False
-                cap = int(min(max(self.buffer_steps, int(need.steps or 0)) * group.size, 8_000_000))
-                rec = ExplorerEventRecorder(need.expression, tag=EXPLORER_TAG, max_length=cap)
+                rows = self.trace_rows(group, need.steps, itemsize=1)
+                rec = ExplorerTraceRecorder([need.expression], tag=EXPLORER_TAG, max_length=rows, chunk=64)
                 self._add(group, rec)
                 self._events[id(group)] = rec
             elif need.expression not in rec.variables:
@@ -152,7 +193,8 @@ class RecordingManager:
         if value.dtype == object:
             return False
         if rec is None:
-            rec = Recorder([need.expression], tag=EXPLORER_TAG, max_length=self.trace_rows(group, need.steps), chunk=64)
+            rec = ExplorerTraceRecorder([need.expression], tag=EXPLORER_TAG, max_length=self.trace_rows(group, need.steps),
+                                        chunk=64)
             self._add(group, rec)
             self._traces[id(group)] = rec
         else:
@@ -184,12 +226,14 @@ class RecordingManager:
         self.added.clear()
         self._traces.clear()
         self._events.clear()
+        self._event_cache.clear()
 
     def clear(self) -> None:
         """Forget what was recorded (after a reset)."""
         for _, _, rec in self.added:
             rec.clear()
         self._means.clear()
+        self._event_cache.clear()
 
     def recorders(self) -> list:
         """The recorders currently attached by the explorer."""
@@ -243,13 +287,37 @@ class RecordingManager:
     def events(self, group, variable: str = "fired", steps: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Spike times (ms) and neuron indices of the newest ``steps`` steps (all kept when None)."""
         rec = self._events.get(id(group))
-        if rec is None or variable not in rec._events:
+        if rec is None or variable not in rec._buffers:
             return np.empty(0), np.empty(0, np.int32)
-        steps_buf, index_buf = rec._events[variable]
-        first = -np.inf if steps is None else self.net.iteration - int(steps) + 1
-        first = np.iinfo(np.int64).min if first == -np.inf else int(first)
-        its, idx = rows_from(index_buf, steps_buf, first)
-        return its * self.net.dt, idx
+        its, idx = self._event_arrays(id(group), rec, variable)
+        if steps is not None:
+            pos = int(np.searchsorted(its, self.net.iteration - int(steps) + 1, side="left"))
+            its, idx = its[pos:], idx[pos:]
+        return its * self.net.dt, idx.copy()  # a copy: the cache stays intact whatever the caller does
+
+    def _event_arrays(self, gid: int, rec: Recorder, variable: str) -> tuple[np.ndarray, np.ndarray]:
+        """(steps, indices) of every event held in the ring of ``variable``, converting new rows only."""
+        buf = rec._buffers[variable]
+        rec_its = tail_rows(rec._iterations, len(buf)) if len(buf) else np.empty(0, np.int64)
+        key = (gid, variable)
+        if rec_its.size == 0:
+            self._event_cache.pop(key, None)
+            return np.empty(0, np.int64), np.empty(0, np.int32)
+        c_its, c_idx, c_last = self._event_cache.get(key, (np.empty(0, np.int64), np.empty(0, np.int32), -1))
+        if c_last > rec_its[-1]:  # the recordings were cleared (reset): start again
+            c_its, c_idx, c_last = np.empty(0, np.int64), np.empty(0, np.int32), -1
+        new = rec_its.size - int(np.searchsorted(rec_its, c_last, side="right"))
+        if new:
+            rows = tail_rows(buf, new).reshape(new, -1)
+            flat = np.flatnonzero(rows)  # 1-D nonzero: several times faster than a 2-D one
+            r, i = np.divmod(flat, rows.shape[1])
+            c_its = np.concatenate([c_its, rec_its[-new:][r].astype(np.int64, copy=False)])
+            c_idx = np.concatenate([c_idx, i.astype(np.int32)])
+        if c_its.size and c_its[0] < rec_its[0]:  # drop what the ring no longer holds
+            pos = int(np.searchsorted(c_its, rec_its[0], side="left"))
+            c_its, c_idx = c_its[pos:], c_idx[pos:]
+        self._event_cache[key] = (c_its, c_idx, int(rec_its[-1]))
+        return c_its, c_idx
 
     def has_events(self, group) -> bool:
         """Whether spikes of ``group`` are recorded."""

@@ -184,3 +184,41 @@ def test_changing_tau_m_at_run_time_with_refresh():
     t = g["EventRecorder", 0]["fired.t"]
     period = np.mean(np.diff(t[t > 50]))
     assert period == pytest.approx(T_REF + 20.0 * np.log(20.0 / 5.0), rel=0.002)
+
+
+def _recurrent_lif_run(swap_at=None, steps=400):
+    """A small recurrent LIF net with exponential synapses; at ``swap_at`` the state arrays the
+    kernels use are replaced by copies (new objects: the entry-point fast paths must notice)."""
+    from pymonn.behaviours import ExponentialSynapse
+
+    from pymonn import SynapseGroup
+
+    net = Network(dt=0.1, seed=3)
+    P = NeuronGroup(net, 60, {10: ConstantCurrent(amplitude="350;450"), 30: LIF(v="-70;-56"),
+                              90: EventRecorder("fired")})
+    sg = SynapseGroup(net, P, P, behaviour={20: ExponentialSynapse(p=0.2, weight="uniform(-40, 60)", tau=5.0,
+                                                                      tau_inh=10.0)})
+    net.initialize()
+    if swap_at is None:
+        net.simulate_iterations(steps, progress=False)
+    else:
+        net.simulate_iterations(swap_at, progress=False)
+        old = (P.v, P.fired, P.refractory, P.I)
+        P.v, P.fired, P.refractory, P.I = (a.copy() for a in old)
+        old[0][:] = np.nan  # a stale fast call would write into (or read) these
+        old[1][:] = True
+        net.simulate_iterations(steps - swap_at, progress=False)
+        lif, syn = P["LIF", 0], sg["ExponentialSynapse", 0]
+        assert lif._seen[0] is P.v and lif._seen[3] is P.fired  # the fast paths re-armed on the new arrays
+        assert syn._seen[0] is P.fired and syn._seen[1] is P.I
+        assert np.all(np.isfinite(P.v))
+    rec = P["EventRecorder", 0]
+    return rec["fired.t"], rec["fired.i"]
+
+
+def test_fast_calls_follow_replaced_state_arrays():
+    t0, i0 = _recurrent_lif_run()
+    t1, i1 = _recurrent_lif_run(swap_at=150)
+    assert t0.size > 50  # the network is active
+    np.testing.assert_array_equal(t0, t1)
+    np.testing.assert_array_equal(i0, i1)

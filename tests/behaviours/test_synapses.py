@@ -170,16 +170,18 @@ def test_exponential_kernel_decays_with_tau(mode):
 
 
 @pytest.mark.parametrize("backend", ["numba", "numpy"])
-@pytest.mark.parametrize("kind", ["exponential", "alpha"])
+@pytest.mark.parametrize("kind", ["exponential", "alpha", "conductance"])
 @pytest.mark.parametrize("dt", [0.1, 0.05, 0.5])
 @pytest.mark.parametrize("tau", [0.5, 5.0])
 def test_charge_per_spike_is_exact(tau, dt, kind, backend):
-    """Total charge of one spike, sum(I) dt: w tau (exponential), e w tau (alpha), to 1e-9."""
+    """Total charge of one spike, sum(I) dt: w tau (exponential), e w tau (alpha), w tau (E - v)
+    (conductance, v clamped at -65 mV), to 1e-9."""
     w = 2.5
     net = Network(dt=dt, seed=0)
     src = NeuronGroup(net, 1, {30: SpikeGenerator(indices=[0], times=[5 * dt])})
     dst = NeuronGroup(net, 1, {25: Clamp(), 90: Recorder(["I"])})
-    cls, expected = (ExponentialSynapse, w * tau) if kind == "exponential" else (AlphaSynapse, np.e * w * tau)
+    cls, expected = {"exponential": (ExponentialSynapse, w * tau), "alpha": (AlphaSynapse, np.e * w * tau),
+                     "conductance": (ConductanceSynapse, w * tau * 65.0)}[kind]
     SynapseGroup(net, src, dst, behaviour={20: cls(weight=w, tau=tau, backend=backend)})
     net.initialize()
     steps = int(60 * tau / dt) + 20  # the current has decayed below 1e-20 of its peak
@@ -253,7 +255,7 @@ def test_conductance_current_sign_and_reversal(E):
     net.simulate_iterations(50, progress=False)
     I = dst["Recorder", 0]["I"]
     k = np.arange(I.shape[0] - 5)
-    g = w * np.exp(-k * 0.1 / tau)
+    g = w * np.exp(-k * 0.1 / tau) * tau * -np.expm1(-0.1 / tau) / 0.1  # the step's mean conductance
     np.testing.assert_allclose(I[5:], g[:, None] * (E - v[None, :]), rtol=1e-12, atol=1e-12)
     first = I[5]
     assert np.all(np.sign(first) == np.sign(E - v))  # drives v toward E: + below, 0 at, - above
@@ -318,7 +320,8 @@ def _twin_args(kind, sparse, delayed, rng, dtype=np.float64, overwrite=False):
         tail = (rng.normal(size=(nch, n_dst)).astype(dtype), rng.normal(size=(nch, n_dst)).astype(dtype),
                 np.array([[0.95, 0.97], [0.13, 0.07], [0.97, 0.98], [0.06, 0.03]], dtype=dtype), overwrite)
     else:
-        tail = (rng.random(size=(1, n_dst)).astype(dtype), np.array([0.98], dtype=dtype), dtype(0.0))
+        tail = (rng.random(size=(1, n_dst)).astype(dtype), np.array([[0.98], [0.99]], dtype=dtype), dtype(0.0),
+                overwrite)
     head = (fired, I, t) + ((rng.normal(-60, 10, n_dst).astype(dtype),) if kind == "conductance" else ())
     return head + (idx,) + conn + tail
 
@@ -330,7 +333,8 @@ MODULES = {"delta": delta, "exponential": exponential, "alpha": alpha, "conducta
 @pytest.mark.parametrize("delayed", [False, True])
 @pytest.mark.parametrize("sparse", [True, False])
 @pytest.mark.parametrize(("kind", "overwrite"), [("delta", False), ("exponential", False), ("exponential", True),
-                                                 ("alpha", False), ("alpha", True), ("conductance", False)])
+                                                 ("alpha", False), ("alpha", True), ("conductance", False),
+                                                 ("conductance", True)])
 def test_numba_kernels_match_numpy_twins(kind, sparse, delayed, dtype, overwrite):
     kernels = MODULES[kind].KERNELS
     a = _twin_args(kind, sparse, delayed, np.random.default_rng(5), dtype, overwrite)

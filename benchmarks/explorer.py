@@ -5,7 +5,10 @@ neurons, all-to-all, dt = 0.5 ms). Two copies are built: one runs bare
 (``net.simulate_iterations`` in blocks), the other in an :class:`~pymonn.ui.Explorer` with its
 default panels in the default layout, running on the worker thread while the GUI timer draws.
 The two alternate in rounds of ``--seconds`` so that a busy machine slows both alike; the table
-gives the median over the rounds. ``--all-visible`` adds a third setup with every panel on screen
+gives the median over the rounds. While the explorer runs, the GUI thread waits in a Qt event loop
+(as under ``app.exec_()``), so the measurement includes the timer and every event it handles.
+On a shared 2-core machine the load of other processes moves single runs by +-10 %: compare
+medians of several runs. ``--all-visible`` adds a third setup with every panel on screen
 at once (no tabs), the worst case.
 
 Targets (issue 5): at least 70 % of the bare speed, at least 20 frames per second.

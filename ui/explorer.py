@@ -924,6 +924,10 @@ class Explorer(QtWidgets.QMainWindow):
                 p.close()
             except Exception:  # noqa: BLE001
                 pass
+        # floating docks are top-level windows: hide them too, so nothing of a closed explorer paints
+        for dock in self.findChildren(QtWidgets.QDockWidget):
+            if dock.isFloating():
+                dock.hide()
         app = QtWidgets.QApplication.instance()
         if app is not None:
             try:

@@ -152,7 +152,7 @@ class Explorer(QtWidgets.QMainWindow):
         self._drawn_iteration = -1
         self.frames_drawn = 0
         self.timer_ticks = 0
-        self.max_gui_share = 0.22
+        self.max_gui_share = 0.18
         self.frame_cost = 0.0  # moving average of the CPU seconds a frame takes (copy, draw, paint)
         self._drawing = False
         self._status_at = 0.0
@@ -199,7 +199,7 @@ class Explorer(QtWidgets.QMainWindow):
         self.min_frame_interval = 1.0 / fps
         self.timer = QtCore.QTimer(self)
         self.timer.setTimerType(Qt.PreciseTimer)
-        self.timer.setInterval(max(1, int(round(min(10.0, 1000.0 / fps)))))
+        self.timer.setInterval(max(1, int(round(min(5.0, 1000.0 / fps)))))  # 5 ms: frames start on time
         self.timer.timeout.connect(self._on_timer)
         self.timer.start()
         app = QtWidgets.QApplication.instance()

@@ -74,6 +74,19 @@ def tail_rows(buf, n: int, columns: Any = None) -> np.ndarray:
     return np.concatenate(out) if len(out) > 1 else np.array(out[0], copy=True)
 
 
+def tail_views(buf, n: int) -> list[np.ndarray]:
+    """The newest ``n`` rows of a RowBuffer (oldest first) as one or two read-only views (no copy)."""
+    out, need = [], int(n)
+    for seg in reversed(_segments(buf)):
+        if need <= 0:
+            break
+        part = seg[max(0, len(seg) - need):]
+        need -= len(part)
+        out.append(part)
+    out.reverse()
+    return out
+
+
 def rows_from(buf, keys_buf, first_key: int) -> tuple[np.ndarray, np.ndarray]:
     """Rows of ``keys_buf`` (non-decreasing) that are >= ``first_key``, and the same rows of ``buf``."""
     key_segs, val_segs = _segments(keys_buf), _segments(buf)
@@ -271,16 +284,19 @@ class RecordingManager:
         iters = tail_rows(rec._iterations, k)
         key = (id(group), expression)
         c_it, c_mean = self._means.get(key, (np.empty(0, np.int64), np.empty(0)))
-        if c_it.size and (c_it[-1] > iters[-1] or not np.isin(c_it[-1], iters)):
+        if c_it.size and (c_it[-1] > iters[-1] or c_it[-1] < iters[0]
+                          or iters[int(np.searchsorted(iters, c_it[-1]))] != c_it[-1]):
             c_it, c_mean = np.empty(0, np.int64), np.empty(0)  # reset or a gap: start again
-        new = int(np.count_nonzero(iters > (c_it[-1] if c_it.size else -1)))
+        new = k - int(np.searchsorted(iters, c_it[-1], side="right")) if c_it.size else k
         if new:
-            rows = tail_rows(buf, new)
-            fresh = rows.reshape(new, -1).mean(axis=1, dtype=np.float64)
+            # the mean of each new row, read from the ring in place (no copy of the rows)
+            fresh = np.concatenate([part.reshape(len(part), -1).mean(axis=1, dtype=np.float64)
+                                    for part in tail_views(buf, new)])
             c_it = np.concatenate([c_it, iters[-new:]])
             c_mean = np.concatenate([c_mean, fresh])
-        keep = c_it >= iters[0]
-        c_it, c_mean = c_it[keep], c_mean[keep]
+        if c_it[0] < iters[0]:
+            pos = int(np.searchsorted(c_it, iters[0]))
+            c_it, c_mean = c_it[pos:], c_mean[pos:]
         self._means[key] = (c_it, c_mean)
         return c_it * self.net.dt, c_mean
 
@@ -308,11 +324,15 @@ class RecordingManager:
             c_its, c_idx, c_last = np.empty(0, np.int64), np.empty(0, np.int32), -1
         new = rec_its.size - int(np.searchsorted(rec_its, c_last, side="right"))
         if new:
-            rows = tail_rows(buf, new).reshape(new, -1)
-            flat = np.flatnonzero(rows)  # 1-D nonzero: several times faster than a 2-D one
-            r, i = np.divmod(flat, rows.shape[1])
-            c_its = np.concatenate([c_its, rec_its[-new:][r].astype(np.int64, copy=False)])
-            c_idx = np.concatenate([c_idx, i.astype(np.int32)])
+            new_its, parts_its, parts_idx, done = rec_its[-new:], [c_its], [c_idx], 0
+            for part in tail_views(buf, new):  # read in place: no copy of the boolean rows
+                rows = part.reshape(len(part), -1)
+                flat = np.flatnonzero(rows)  # 1-D nonzero: several times faster than a 2-D one
+                r, i = np.divmod(flat, rows.shape[1])
+                parts_its.append(new_its[done:done + len(part)][r].astype(np.int64, copy=False))
+                parts_idx.append(i.astype(np.int32))
+                done += len(part)
+            c_its, c_idx = np.concatenate(parts_its), np.concatenate(parts_idx)
         if c_its.size and c_its[0] < rec_its[0]:  # drop what the ring no longer holds
             pos = int(np.searchsorted(c_its, rec_its[0], side="left"))
             c_its, c_idx = c_its[pos:], c_idx[pos:]

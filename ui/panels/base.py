@@ -23,12 +23,12 @@ from typing import Any
 
 import numpy as np
 
-from .._qt import QtGui, QtWidgets, pg
+from .._qt import QtCore, QtGui, QtWidgets, pg
 from ..recording import Need
 
 __all__ = ["Panel", "FrameView", "register_panel", "registered_panels", "Need", "GROUP_COLOURS",
            "group_colour", "vector_variables", "grid_layout", "style_plot", "find_threshold", "window_trains", "sticky_range",
-           "IndexedImageItem"]
+           "IndexedImageItem", "FastCurve", "LeanAxisItem"]
 
 GROUP_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"]
 
@@ -331,3 +331,120 @@ class IndexedImageItem(pg.ImageItem):
         self.qimage = qimage
         self._renderRequired = False
         self._unrenderable = False
+
+
+class FastCurve(pg.PlotCurveItem):
+    """A ``PlotCurveItem`` whose bounds cost nothing per frame.
+
+    pyqtgraph forgets a curve's bounds whenever its view moves (every frame on a scrolling time
+    axis) and finds them again with ``nanmin``/``nanmax`` over the data and a pixel-size
+    computation. Here the data bounds are found once per ``setData`` (with a check for NaN and
+    infinity, so the result is the same) and kept while the view moves; the bounding rectangle
+    is padded by a fraction of the data's span instead of a pixel width (the view clips its
+    children anyway). ``getData()`` and the drawing are pyqtgraph's.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._fast_bounds: tuple | None = None
+        super().__init__(*args, **kwargs)
+
+    def updateData(self, *args: Any, **kwargs: Any) -> None:  # noqa: N802 (pyqtgraph naming)
+        self._fast_bounds = None
+        super().updateData(*args, **kwargs)
+
+    def _bounds(self) -> tuple:
+        if self._fast_bounds is None:
+            x, y = self.getData()
+            out = []
+            for d in (x, y):
+                if d is None or len(d) == 0:
+                    out.append((None, None))
+                    continue
+                lo, hi = float(np.min(d)), float(np.max(d))
+                if not (np.isfinite(lo) and np.isfinite(hi)):
+                    d = np.asarray(d)[np.isfinite(d)]
+                    lo, hi = (float(d.min()), float(d.max())) if d.size else (None, None)
+                out.append((lo, hi))
+            self._fast_bounds = tuple(out)
+        return self._fast_bounds
+
+    def dataBounds(self, ax: int, frac: float = 1.0, orthoRange: Any = None) -> tuple:  # noqa: N802, N803
+        if frac >= 1.0 and orthoRange is None and self.opts.get("fillLevel") in (None, "enclosed"):
+            return self._bounds()[ax]
+        return super().dataBounds(ax, frac, orthoRange)
+
+    def viewTransformChanged(self) -> None:  # noqa: N802
+        pass  # the bounds are in data coordinates: a moving view does not change them
+
+    def boundingRect(self) -> QtCore.QRectF:  # noqa: N802
+        if self._boundingRect is None:
+            (xmn, xmx), (ymn, ymx) = self._bounds()
+            if xmn is None or ymn is None:
+                return QtCore.QRectF()
+            px = 0.01 * (xmx - xmn) + 1e-9 * max(1.0, abs(xmn))
+            py = 0.01 * (ymx - ymn) + 1e-9 * max(1.0, abs(ymn))
+            self._boundingRect = QtCore.QRectF(xmn - px, ymn - py, (xmx - xmn) + 2 * px, (ymx - ymn) + 2 * py)
+        return self._boundingRect
+
+
+class LeanAxisItem(pg.AxisItem):
+    """An ``AxisItem`` for a scrolling axis: the same ticks and labels, a cheaper redraw.
+
+    A time axis that scrolls with the simulation is laid out again every frame. pyqtgraph then
+    measures every label with a QPainter (slow in Python terms); here the label sizes are kept per
+    string, and with one tick level (``maxTickLevel=0``, what :func:`style_plot` sets) the layout is
+    done in a few lines. Other configurations (fixed ticks, several levels) use pyqtgraph's code.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._text_sizes: dict[str, tuple[float, float]] = {}
+
+    def setStyle(self, **kwds: Any) -> None:  # noqa: N802
+        self._text_sizes = {}
+        super().setStyle(**kwds)
+
+    def generateDrawSpecs(self, p: QtGui.QPainter):  # noqa: N802
+        if (self.orientation != "bottom" or self._tickLevels is not None or self.style["maxTickLevel"] != 0
+                or self.grid is not False or not self.style["showValues"] or self.style["stopAxisAtTick"] != (False, False)):
+            return super().generateDrawSpecs(p)
+        if self.style["tickFont"] is not None:
+            p.setFont(self.style["tickFont"])
+        bounds = self.mapRectFromParent(self.geometry())
+        span = (bounds.topLeft() + QtCore.QPointF(-1.0, 1.0), bounds.topRight() + QtCore.QPointF(1.0, 1.0))
+        width = bounds.width()
+        lo, hi = self.range
+        if width <= 0 or hi == lo:
+            return super().generateDrawSpecs(p)
+        a, b = self.mapToDevice(span[0]), self.mapToDevice(span[1])
+        if a is None or b is None:
+            return None
+        length_px = ((b.x() - a.x()) ** 2 + (b.y() - a.y()) ** 2) ** 0.5
+        if length_px == 0:
+            return None
+        levels = self.tickValues(lo, hi, length_px)
+        spacing, values = levels[0] if levels else (0.0, [])
+        scale = width / (hi - lo)
+        tick_stop = bounds.top()
+        tick_len = self.style["tickLength"]
+        pen = self.tickPen()
+        positions = [(v, (v - lo) * scale) for v in values]
+        positions = [(v, x) for v, x in positions if -1e-9 <= x <= width + 1e-9]
+        tick_specs = [(pen, QtCore.QPointF(x, tick_stop), QtCore.QPointF(x, tick_stop + tick_len)) for _, x in positions]
+        strings = self.tickStrings([v for v, _ in positions], self.autoSIPrefixScale * self.scale, spacing)
+        offset = max(0, tick_len) + self.style["tickTextOffset"][1]
+        flags = QtCore.Qt.AlignHCenter | QtCore.Qt.AlignTop | QtCore.Qt.TextDontClip
+        br = self.boundingRect()
+        text_specs, tallest = [], 0.0
+        for (_, x), text in zip(positions, strings, strict=True):
+            size = self._text_sizes.get(text)
+            if size is None:
+                r = p.boundingRect(QtCore.QRectF(0, 0, 100, 100), QtCore.Qt.AlignCenter, text)
+                size = self._text_sizes[text] = (r.width(), r.height() * 0.8)
+            w, h = size
+            tallest = max(tallest, h)
+            rect = QtCore.QRectF(x - w / 2.0, tick_stop + offset, w, h)
+            if br & rect == rect:
+                text_specs.append((rect, flags, text))
+        self._updateMaxTextSize(tallest)
+        return (self.pen(), span[0], span[1]), tick_specs, text_specs

@@ -9,7 +9,17 @@ import numpy as np
 from pymonn import analysis
 
 from .._qt import Qt, QtCore, QtGui, QtWidgets, pg
-from .base import FrameView, IndexedImageItem, Need, Panel, group_colour, sticky_range, style_plot, window_trains
+from .base import FastCurve, FrameView, IndexedImageItem, LeanAxisItem, Need, Panel, group_colour, style_plot, window_trains
+
+
+def _nice_step(value: float, up: bool = False) -> float:
+    """A number 1, 2 or 5 x 10^k near ``value`` (the next one at or above it with ``up``)."""
+    value = max(float(value), 1e-12)
+    k = np.floor(np.log10(value))
+    for m in (1.0, 2.0, 5.0, 10.0):
+        if (m * 10 ** k >= value) if up else (m * 10 ** k >= value / 1.5):
+            return float(m * 10 ** k)
+    return float(10 ** (k + 1))
 
 
 def raster_image(t: np.ndarray, i: np.ndarray, n_neurons: int, first: int, last: int, dt: float,
@@ -30,31 +40,42 @@ def raster_image(t: np.ndarray, i: np.ndarray, n_neurons: int, first: int, last:
 
 
 class RasterPanel(Panel):
-    """One raster per neuron group (time in ms against neuron index) and its population rate.
+    """One raster per neuron group (time in ms against neuron index) with its population rate under it.
 
     The raster is drawn as an image at screen resolution (:func:`raster_image`): a pixel is
     coloured when at least one spike falls in it, which costs the same for ten spikes or a
     million. Spikes of the selected neurons are drawn over it as black ticks. Every event the
     explorer logs (edits, fast-forwards, resets) is marked as a dashed vertical line.
 
+    The population rate is drawn in a band under the raster inside the same plot (one plot per
+    group: each plot costs a frame its axes and view, so two per group would cost twice). The
+    band's left axis is labelled in Hz; its scale moves in steps (1, 2, 5 x 10^k), only when the
+    rate leaves it. The rate curve keeps its data in ms and Hz (``getData()``); the band is an
+    item transform.
+
     Options
     -------
     rate_bin_ms : float
         Bin of the population rate (default 1 ms, rounded to whole steps): whole bins from the
         window's start, as :func:`pymonn.analysis.population_rate` counts them.
+    rate_band : float
+        Height of the rate band as a fraction of the group's size (default 0.35).
     """
 
     title = "Raster"
     area = "center"
 
-    def __init__(self, explorer, rate_bin_ms: float = 1.0, **options: Any) -> None:
+    def __init__(self, explorer, rate_bin_ms: float = 1.0, rate_band: float = 0.35, **options: Any) -> None:
         super().__init__(explorer, **options)
         self.rate_bin_ms = float(rate_bin_ms)
+        self.rate_band = float(rate_band)
         self.rasters: dict[int, pg.PlotItem] = {}
-        self.rate_plots: dict[int, pg.PlotItem] = {}
+        self.rate_plots: dict[int, pg.PlotItem] = {}  # the raster's own plot: the rate is drawn inside it
         self.images: dict[int, pg.ImageItem] = {}
         self.selected_curves: dict[int, pg.PlotCurveItem] = {}
         self.rate_curves: dict[int, pg.PlotCurveItem] = {}
+        self.rate_tops: dict[int, float] = {}
+        self._place_shades: list = []
         self.markers: list = []
         self.last: dict[str, np.ndarray] = {}
         self.frames: dict[int, dict] = {}
@@ -67,44 +88,69 @@ class RasterPanel(Panel):
         self.glw.setBackground("w")
         groups = [g for g in self.groups if hasattr(g, "fired")]
         biggest = max([g.size for g in groups] or [1])
-        row = 0
         for k, g in enumerate(groups):
             colour = group_colour(self.net, g)
-            raster = self.glw.addPlot(row=row, col=0)
-            style_plot(raster, None, "neuron")
+            last = k == len(groups) - 1
+            raster = self.glw.addPlot(row=k, col=0, axisItems={"bottom": LeanAxisItem("bottom")})
+            style_plot(raster, "time (ms)" if last else None, "neuron / Hz")
             raster.setTitle(f"{g.tags[0]} ({g.size})", size="9pt", color=colour)
-            raster.hideAxis("bottom")
-            raster.setYRange(0, g.size, padding=0.01)
+            if not last:
+                raster.hideAxis("bottom")
+            band = self.rate_band * g.size
+            raster.setYRange(-band, g.size, padding=0.01)
             raster.setMouseEnabled(x=True, y=False)
             raster.disableAutoRange()
             raster.hideButtons()
+            vb = raster.getViewBox()
+            shade = QtWidgets.QGraphicsRectItem(vb)  # the rate band's background, in the box's own pixels
+            shade.setPen(pg.mkPen(None))
+            shade.setBrush(pg.mkBrush(242, 242, 242))
+            shade.setZValue(-1e5)
+            place = (lambda *_, vb=vb, shade=shade, band=band: self._place_shade(vb, shade, band))
+            vb.sigResized.connect(place)
+            vb.sigYRangeChanged.connect(place)
+            self._place_shades.append(place)
             image = IndexedImageItem(axisOrder="row-major")
             qc = QtGui.QColor(colour)
             image.setLookupTable(np.array([[255, 255, 255, 0], [qc.red(), qc.green(), qc.blue(), 255]], dtype=np.ubyte))
             raster.addItem(image)
-            sel = pg.PlotCurveItem(pen=pg.mkPen("#000000", width=1), connect="pairs", skipFiniteCheck=True)
+            sel = FastCurve(pen=pg.mkPen("#000000", width=1), connect="pairs", skipFiniteCheck=True)
             raster.addItem(sel)
-            rate = self.glw.addPlot(row=row + 1, col=0)
-            style_plot(rate, "time (ms)" if k == len(groups) - 1 else None, "Hz")
-            if k < len(groups) - 1:
-                rate.hideAxis("bottom")
-            rate.setMouseEnabled(x=True, y=False)
-            rate.hideButtons()
-            rate.disableAutoRange()
-            rate_curve = pg.PlotCurveItem(pen=pg.mkPen(colour, width=1), skipFiniteCheck=True)
-            rate.addItem(rate_curve)
-            self.glw.ci.layout.setRowStretchFactor(row, max(2, int(round(5 * g.size / biggest))))
-            self.glw.ci.layout.setRowStretchFactor(row + 1, 1)
-            rate.getAxis("left").setStyle(maxTickLevel=0)
-            rate.getAxis("left").setWidth(55)
-            raster.getAxis("left").setWidth(55)
+            rate_curve = FastCurve(pen=pg.mkPen(colour, width=1), skipFiniteCheck=True)
+            raster.addItem(rate_curve)
+            self.glw.ci.layout.setRowStretchFactor(k, max(2, int(round(6 * g.size / biggest))))
+            raster.getAxis("left").setWidth(72)
             self.explorer.time_axis.link(raster)
-            self.explorer.time_axis.link(rate)
-            self.rasters[id(g)], self.rate_plots[id(g)], self.images[id(g)] = raster, rate, image
+            self.rasters[id(g)], self.rate_plots[id(g)], self.images[id(g)] = raster, raster, image
             self.selected_curves[id(g)], self.rate_curves[id(g)] = sel, rate_curve
-            row += 2
+            self._set_rate_scale(g, 10.0)
         self.explorer.event_log.added.connect(self._mark_event)
         return self.glw
+
+    @staticmethod
+    def _place_shade(vb: pg.ViewBox, shade: QtWidgets.QGraphicsRectItem, band: float) -> None:
+        """Fit the band's background to the box (on resize; the y range is fixed otherwise)."""
+        top = vb.mapFromView(QtCore.QPointF(0.0, 0.0)).y()
+        bottom = vb.mapFromView(QtCore.QPointF(0.0, -band)).y()
+        shade.setRect(QtCore.QRectF(0.0, min(top, bottom), vb.width(), abs(bottom - top)))
+
+    def _set_rate_scale(self, g, top: float) -> None:
+        """Map 0..``top`` Hz onto the band under the raster and label the left axis."""
+        self.rate_tops[id(g)] = top
+        band = self.rate_band * g.size
+        height = 0.75 * band
+        self.rate_curves[id(g)].setTransform(QtGui.QTransform(1.0, 0.0, 0.0, height / top, 0.0, -band))
+        half = _nice_step(g.size / 2.0)
+        neuron_ticks = [(float(v), f"{v:g}") for v in (half, float(g.size)) if 0 < v <= g.size]
+        if len(neuron_ticks) == 2 and neuron_ticks[0][0] > 0.8 * g.size:
+            neuron_ticks = neuron_ticks[1:]
+        label = f"{top / 1000:g}k Hz" if top >= 1000 else f"{top:g} Hz"
+        rate_ticks = [(-band, ""), (-band + height, label)]
+        self.rasters[id(g)].getAxis("left").setTicks([neuron_ticks + rate_ticks])
+
+    def rate_scale(self, group) -> float:
+        """The rate (Hz) at the top of ``group``'s rate band."""
+        return self.rate_tops[id(group)]
 
     def _mark_event(self, event) -> None:
         for plot in self.rasters.values():
@@ -156,8 +202,10 @@ class RasterPanel(Panel):
             else:
                 self.selected_curves[id(g)].setData(x=np.empty(0), y=np.empty(0))
             self.rate_curves[id(g)].setData(rate_t, rate)
-            if rate.size:
-                sticky_range(self.rate_plots[id(g)], 0.0, max(float(rate.max()), 1.0), floor_zero=True)
+            peak = float(rate.max()) if rate.size else 0.0
+            top = self.rate_tops[id(g)]
+            if peak > top or (peak < 0.3 * top and top > 1.0):
+                self._set_rate_scale(g, _nice_step(max(1.2 * peak, 1.0), up=True))
             name = g.tags[0]
             self.last.update({f"raster.{name}.t": t, f"raster.{name}.i": i, f"raster.{name}.image": counts,
                               f"rate.{name}.t": rate_t, f"rate.{name}.hz": rate})

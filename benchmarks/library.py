@@ -20,7 +20,10 @@ Reported: set-up time (building and initialising the network, first step include
 time of 10,000 steps (best of ``--repeats``), bytes per synapse of the connectivity, and the
 first-run compile time of a CUBA script with a cold numba cache (a subprocess with
 ``NUMBA_CACHE_DIR`` set to a fresh temporary folder). Targets and peer figures are those of the
-issue (measured there for Brian2 2.9 cython and a hand-written numba loop).
+issue (measured there for Brian2 2.9 cython and a hand-written numba loop). Because machines
+differ, the CUBA rows also run that hand-written loop here (``cuba_reference.py``, same
+connectivity and arithmetic, so the same spikes) and give pymonn's time as a multiple of it:
+the issue's targets are 0.09 / 0.057 = 1.58x (4k) and 3.0 / 2.49 = 1.20x (100k) of the loop.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ import tempfile
 import time
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # cuba_reference, next to this file
 
 TARGETS = {"CUBA 4k": 0.09, "CUBA 100k": 3.0, "STDP 1k": 0.25, "STDP 100k": 5.0}
 PEERS = {  # the issue's measurements: Brian2 2.9 cython, hand-written numba loop
@@ -110,8 +115,21 @@ def run_workload(name: str, builder, repeats: int, breakdown: bool) -> dict:
         net.simulate_iterations(STEPS, progress=False)
         best = min(best, time.perf_counter() - start)
         spikes = rec.count()
+    if name.startswith("CUBA"):
+        # the hand-written loop on this machine, from the network's current state; then the same
+        # steps in pymonn, whose spikes must be the loop's exactly
+        import cuba_reference
+
+        loop = min(cuba_reference.run_like(net, group, sg, STEPS)[0] for _ in range(repeats))
+        _, ref_spikes = cuba_reference.run_like(net, group, sg, STEPS)
+        rec.clear()
+        net.simulate_iterations(STEPS, progress=False)
+        same = rec.count() == ref_spikes
+    else:
+        loop, same = None, None
     nbytes, nnz = connectivity_bytes(sg)
-    row = {"workload": name, "neurons": group.size if group.size > 1 else sg.src.size + 1, "synapses": nnz,
+    row = {"loop_s": loop, "same_spikes": same,
+           "workload": name, "neurons": group.size if group.size > 1 else sg.src.size + 1, "synapses": nnz,
            "setup_s": setup, "sim_s": best, "bytes_per_synapse": nbytes / max(nnz, 1),
            "rate_hz": spikes / group.size / (STEPS * net.dt / 1000.0)}
     if breakdown:
@@ -145,6 +163,10 @@ def cold_compile() -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def _fmt(x, spec: str) -> str:
+    return "-" if x is None else format(x, spec)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="only the small workloads (CUBA 4k, STDP 1k)")
@@ -169,7 +191,8 @@ def main() -> None:
     print(f"pymonn behaviour library, {args.dtype}, dt = 0.1 ms, {STEPS} steps (1 s), best of {args.repeats}; "
           f"STDP synapses {args.stdp_mode}")
     head = (f"| {'workload':<10} | {'neurons':>8} | {'synapses':>10} | {'set-up s':>8} | {'sim s':>7} | {'target s':>8} |"
-            f" {'':>4} | {'B/synapse':>9} | {'rate Hz':>8} | {'Brian2 s':>8} | {'numba loop s':>12} |")
+            f" {'':>4} | {'B/synapse':>9} | {'rate Hz':>8} | {'Brian2 s':>8} | {'numba loop s':>12} |"
+            f" {'loop here s':>11} | {'x loop':>6} | {'target x':>8} |")
     print(head)
     print("|" + "|".join("-" * (len(c)) for c in head.split("|")[1:-1]) + "|")
     for r in rows:
@@ -178,7 +201,11 @@ def main() -> None:
         brian, loop = PEERS[r["workload"]]
         print(f"| {r['workload']:<10} | {r['neurons']:>8} | {r['synapses']:>10} | {r['setup_s']:>8.2f} | {r['sim_s']:>7.3f} |"
               f" {target:>8.2f} | {ok:>4} | {r['bytes_per_synapse']:>9.2f} | {r['rate_hz']:>8.1f} | {brian:>8.2f} |"
-              f" {loop:>12.3f} |")
+              f" {loop:>12.3f} | {_fmt(r['loop_s'], '.3f'):>11} | {_fmt(r['loop_s'] and r['sim_s'] / r['loop_s'], '.2f'):>6} |"
+              f" {_fmt(r['loop_s'] and target / loop, '.2f'):>8} |")
+    for r in rows:
+        if r["same_spikes"] is not None:
+            print(f"{r['workload']}: pymonn's spikes equal the hand-written loop's: {r['same_spikes']}")
     if not args.no_compile:
         c = cold_compile()
         ok = "ok" if c["compile_s"] < COMPILE_TARGET else "MISS"

@@ -58,10 +58,22 @@ class Behaviour:
     def __init__(self, tag: str | None = None, behaviour_enabled: bool = True, **kwargs: Any):
         self.init_kwargs = _TrackedKwargs(kwargs)
         self.tags = parse_tags(tag) + [type(self).__name__]
-        self.behaviour_enabled = bool(behaviour_enabled)
         self.parent: Any = None
+        self.behaviour_enabled = bool(behaviour_enabled)
         self.key: float | None = None
         self.initialized = False
+
+    @property
+    def behaviour_enabled(self) -> bool:
+        """Whether the behaviour runs each step; setting it takes effect from the next step."""
+        return self._enabled
+
+    @behaviour_enabled.setter
+    def behaviour_enabled(self, value: bool) -> None:
+        self._enabled = bool(value)
+        network = getattr(self.parent, "network", None)
+        if network is not None:
+            network._schedule_changed()  # the step schedule (and any fused kernels) is rebuilt
 
     # -- the two hooks -------------------------------------------------------------------------
     def initialize(self, obj: Any) -> None:
@@ -77,6 +89,17 @@ class Behaviour:
 
     def new_iteration(self, obj: Any) -> None:  # pre-3.0 name of iteration
         """Pre-3.0 name of :meth:`iteration`; override either one."""
+
+    def schedule_changed(self, obj: Any, schedule: list[tuple[Any, Behaviour]]) -> None:
+        """Called whenever the network (re)builds its step schedule; does nothing by default.
+
+        ``schedule`` lists the (object, behaviour) pairs that will run each step, in execution
+        order (enabled behaviours only; this one is among them). The network calls this on every
+        scheduled behaviour in that order, before it collects the step functions, after
+        initialization and after any behaviour is added, removed, enabled or disabled. Kernels use
+        it to cooperate across behaviours: the library's ``LIF`` takes over the per-neuron pass of
+        an ``ExponentialSynapse`` that runs before it (one pass over the neurons instead of two).
+        """
 
     def step_function(self):
         """The bound method to call every step, or None when the class defines no step work."""

@@ -167,10 +167,12 @@ class Network(StateMixin, NetworkObject):
         return [(o, k, b) for k, c, o, b in sorted(live, key=lambda e: (e[0], e[1]))]
 
     def _rebuild(self) -> list:
-        self._schedule = [
-            (fn, obj) for obj, _, b in self.sorted_behaviours()
-            if b.behaviour_enabled and (fn := b.step_function()) is not None
-        ]
+        entries = [(obj, b) for obj, _, b in self.sorted_behaviours() if b.behaviour_enabled]
+        if self.initialized:
+            for obj, b in entries:  # before the step functions are taken: a hook may change them
+                if b.initialized and type(b).schedule_changed is not Behaviour.schedule_changed:
+                    b.schedule_changed(obj, entries)
+        self._schedule = [(fn, obj) for obj, b in entries if (fn := b.step_function()) is not None]
         self._dirty = False
         return self._schedule
 

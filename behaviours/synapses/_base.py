@@ -323,6 +323,8 @@ class SynapticTransmission(Behaviour):
     #: the destination's accumulator when it is the step's first writer (no zero-fill, one pass
     #: less); ``_make_call`` then returns ``call(fired, I, t, overwrite)``.
     overwrites = False
+    #: the neuron model that runs this synapse's per-neuron pass (None: the synapse runs it)
+    fused_into: Any = None
 
     def initialize(self, sg: SynapseGroup) -> None:
         require_synapse_group(self, sg)
@@ -408,7 +410,10 @@ class SynapticTransmission(Behaviour):
         if sg.W is not self._W or (sg._dt or self._net._dt) != self._dt:
             self._bind(sg)
         if self.overwrites:
-            I, first = self._dst.accumulator_fresh(self.target)  # noqa: E741
+            if self.fused_into is None:
+                I, first = self._dst.accumulator_fresh(self.target)  # noqa: E741
+            else:  # the destination's model adds the current (see ExponentialSynapse.hand_over_pass)
+                I, first = self._spare, False  # noqa: E741
             fired = self._src.fired
             seen = self._seen
             if fired is seen[0] and I is seen[1]:

@@ -11,6 +11,7 @@ from numba import njit
 
 from pymonn.synapse_group import SynapseGroup
 
+from .._packed import AddressTable, entry_point, view, view2
 from .._precision import clean_nonfinite
 from ._base import SynapticTransmission, read_number
 from ._propagation import (
@@ -158,6 +159,55 @@ def exp_dense_delayed_numpy(fired, I, t, idx, W, delays, buf, state, coef, overw
     _exp_pass_numpy(state, coef, I, overwrite)
 
 
+# -- arrivals only: the destination's LIF runs the per-neuron pass (see ``ExponentialSynapse``) --------
+
+
+@njit(cache=True, fastmath=False)
+def exp_sparse_arrive(fired, I, t, idx, indptr, indices, w, state, coef, overwrite):
+    """Arrivals only, CSR connectivity, no delays (compiled; the pass is fused into the model)."""
+    arrive_sparse(fired, idx, indptr, indices, w, state, state.shape[0] > 1)
+
+
+@njit(cache=True, fastmath=False)
+def exp_dense_arrive(fired, I, t, idx, W, state, coef, overwrite):
+    """Arrivals only, dense weights, no delays (compiled)."""
+    arrive_dense(fired, idx, W, state, state.shape[0] > 1)
+
+
+@njit(cache=True, fastmath=False)
+def exp_sparse_delayed_arrive(fired, I, t, idx, indptr, indices, w, delays, buf, state, coef, overwrite):
+    """Arrivals and the delivery of this step's ring-buffer slot only, CSR connectivity (compiled)."""
+    arrive_sparse_delayed(fired, idx, indptr, indices, w, delays, buf, t, state.shape[0] > 1)
+    deliver_slot(state, buf, t % buf.shape[0])
+
+
+@njit(cache=True, fastmath=False)
+def exp_dense_delayed_arrive(fired, I, t, idx, W, delays, buf, state, coef, overwrite):
+    """Arrivals and the delivery of this step's ring-buffer slot only, dense weights (compiled)."""
+    arrive_dense_delayed(fired, idx, W, delays, buf, t, state.shape[0] > 1)
+    deliver_slot(state, buf, t % buf.shape[0])
+
+
+@njit(cache=True, fastmath=False)
+def exp_sparse_arrive_packed(table, like):
+    """:func:`exp_sparse_arrive` with its arrays as one address table (see ``_packed``).
+
+    Slots: fired (bool), idx (int64), indptr (int64), indices (int32), w, state (2-D); ``like`` is a
+    scalar of the weights' dtype.
+    """
+    arrive_sparse(view(table, 0, False), view(table, 2, np.int64(0)), view(table, 4, np.int64(0)),
+                  view(table, 6, np.int32(0)), view(table, 8, like), view2(table, 10, like), table[11] > 1)
+
+
+#: slot offsets of the table :func:`exp_sparse_arrive_packed` reads
+PACKED_OFFSETS = [0, 2, 4, 6, 8, 10]
+
+#: the arrival-only kernels, by (sparse, delayed), used while the destination's model runs the pass
+ARRIVE_KERNELS = {
+    (True, False): exp_sparse_arrive, (False, False): exp_dense_arrive,
+    (True, True): exp_sparse_delayed_arrive, (False, True): exp_dense_delayed_arrive,
+}
+
 KERNELS = {
     ("numba", True, False): exp_sparse, ("numba", False, False): exp_dense,
     ("numba", True, True): exp_sparse_delayed, ("numba", False, True): exp_dense_delayed,
@@ -243,9 +293,66 @@ class ExponentialSynapse(SynapticTransmission):
         #: rows: decay factor exp(-dt/tau); mean-current factor tau (1 - exp(-dt/tau)) / dt
         self.coef = np.array([decay, -np.expm1(-self._dt / taus) * taus / self._dt], dtype=sg.dtype)
         self.decay = self.coef[0]
-        kernel = KERNELS[(self.backend, self.sparse, self.delayed)]
+        if self.fused_into is not None:
+            kernel = ARRIVE_KERNELS[(self.sparse, self.delayed)]
+            self._spare = self.state[0]  # stands in for the accumulator, which the kernel leaves alone
+            #: what the fused model's kernel takes: both current rows (the first twice for one channel), coef
+            self.pass_arrays = (self.state[0], self.state[-1], self.coef)
+            self._held_fired = None  # the packed arrival call re-packs its address table
+        else:
+            kernel = KERNELS[(self.backend, self.sparse, self.delayed)]
         rest: tuple[Any, ...] = (self._idx,) + self._conn_args(sg) + (self.state, self.coef)
         return self._compiled_call(kernel, rest)
+
+    # -- fusion with the destination's model -------------------------------------------------------
+    def schedule_changed(self, sg: SynapseGroup, schedule: list) -> None:
+        # every schedule change starts unfused; a model later in the schedule may take the pass over
+        self.take_back_pass()
+
+    def take_back_pass(self) -> None:
+        """Run the per-neuron pass here again (undoes :meth:`hand_over_pass`)."""
+        if self.fused_into is not None:
+            self.fused_into = None
+            self._bind(self.parent)
+
+    def hand_over_pass(self, model: Any) -> bool:
+        """Let ``model`` (the destination group's neuron model) run this synapse's per-neuron pass.
+
+        Called by a model from its :meth:`~pymonn.Behaviour.schedule_changed` hook. Accepted when
+        the synapse runs the compiled kernels without NaN checks, feeds ``'I'`` of the model's
+        group and is not fused with another model yet; the synapse then only adds the arriving
+        spikes into ``state`` each step, and the model, later in the same step, adds the mean
+        current ``state * coef[1]`` into its input and decays ``state`` by ``coef[0]`` (the same
+        arithmetic as :func:`_exp_pass`, so results are unchanged bit for bit), taking the arrays
+        from ``pass_arrays``. Returns whether it was accepted.
+        """
+        sg = self.parent
+        if (self.fused_into is not None or self.backend != "numba" or self._clean or self.target != "I"
+                or sg.dst is not model.parent or self.state.dtype != np.dtype(model.work_dtype)):
+            return False
+        self.fused_into = model
+        self._bind(sg)
+        return True
+
+    def step_function(self):
+        # fused with a model, sparse, no delays (the usual recurrent network): arrivals through one
+        # address table instead of a dozen arguments
+        if self.fused_into is not None and self.sparse and not self.delayed:
+            return self._arrive_packed
+        return self.iteration
+
+    def _arrive_packed(self, sg: SynapseGroup) -> None:
+        """One step while fused: add the arriving spikes into ``state`` (the model does the rest)."""
+        if sg.W is not self._W or (sg._dt or self._net._dt) != self._dt:
+            self._bind(sg)
+        fired = self._src.fired
+        if fired is not self._held_fired:
+            tab = AddressTable(fired, self._idx, sg.csr.indptr, sg.csr.indices, sg.W, self.state)
+            assert tab.offsets == PACKED_OFFSETS
+            self._tables, self._table, self._held_fired = tab, tab.table, fired
+            self._like = sg.W.dtype.type(0)
+            self._entry_packed = entry_point(exp_sparse_arrive_packed, (tab.table, self._like))
+        self._entry_packed(self._table, self._like)
 
     def _clean_state(self, sg: SynapseGroup) -> None:
         pairs = [(self.state, 0.0)] + ([(self.buffer, 0.0)] if self.buffer is not None else [])

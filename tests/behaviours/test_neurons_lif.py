@@ -186,7 +186,7 @@ def test_changing_tau_m_at_run_time_with_refresh():
     assert period == pytest.approx(T_REF + 20.0 * np.log(20.0 / 5.0), rel=0.002)
 
 
-def _recurrent_lif_run(swap_at=None, steps=400):
+def _recurrent_lif_run(swap_at=None, steps=400, fuse=True):
     """A small recurrent LIF net with exponential synapses; at ``swap_at`` the state arrays the
     kernels use are replaced by copies (new objects: the entry-point fast paths must notice)."""
     from pymonn.behaviours import ExponentialSynapse
@@ -194,7 +194,7 @@ def _recurrent_lif_run(swap_at=None, steps=400):
     from pymonn import SynapseGroup
 
     net = Network(dt=0.1, seed=3)
-    P = NeuronGroup(net, 60, {10: ConstantCurrent(amplitude="350;450"), 30: LIF(v="-70;-56"),
+    P = NeuronGroup(net, 60, {10: ConstantCurrent(amplitude="350;450"), 30: LIF(v="-70;-56", fuse_synapses=fuse),
                               90: EventRecorder("fired")})
     sg = SynapseGroup(net, P, P, behaviour={20: ExponentialSynapse(p=0.2, weight="uniform(-40, 60)", tau=5.0,
                                                                       tau_inh=10.0)})
@@ -209,16 +209,22 @@ def _recurrent_lif_run(swap_at=None, steps=400):
         old[1][:] = True
         net.simulate_iterations(steps - swap_at, progress=False)
         lif, syn = P["LIF", 0], sg["ExponentialSynapse", 0]
-        assert lif._seen[0] is P.v and lif._seen[3] is P.fired  # the fast paths re-armed on the new arrays
-        assert syn._seen[0] is P.fired and syn._seen[1] is P.I
+        if fuse:  # LIF runs the synapse's pass: the address tables follow the new arrays
+            assert lif._fused is syn
+            assert lif._held[0] is P.v and lif._held[1] is P.I and lif._held[3] is P.fired
+            assert syn._held_fired is P.fired
+        else:  # the fast paths re-armed on the new arrays
+            assert lif._seen[0] is P.v and lif._seen[3] is P.fired
+            assert syn._seen[0] is P.fired and syn._seen[1] is P.I
         assert np.all(np.isfinite(P.v))
     rec = P["EventRecorder", 0]
     return rec["fired.t"], rec["fired.i"]
 
 
-def test_fast_calls_follow_replaced_state_arrays():
-    t0, i0 = _recurrent_lif_run()
-    t1, i1 = _recurrent_lif_run(swap_at=150)
+@pytest.mark.parametrize("fuse", [True, False], ids=["fused", "separate"])
+def test_fast_calls_follow_replaced_state_arrays(fuse):
+    t0, i0 = _recurrent_lif_run(fuse=fuse)
+    t1, i1 = _recurrent_lif_run(swap_at=150, fuse=fuse)
     assert t0.size > 50  # the network is active
     np.testing.assert_array_equal(t0, t1)
     np.testing.assert_array_equal(i0, i1)

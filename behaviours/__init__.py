@@ -4,7 +4,10 @@ Every model is one file holding one class (and its compiled kernel with a numpy 
 ``from pymonn.behaviours import *`` gives all of them.
 """
 
+from ._events import install as _install_event_kernel
 from .inputs import *  # noqa: F401,F403
 from .neurons import *  # noqa: F401,F403
 from .plasticity import *  # noqa: F401,F403
 from .synapses import *  # noqa: F401,F403
+
+_install_event_kernel()  # the core's EventRecorder finds spikes with a compiled kernel from now on

@@ -16,6 +16,26 @@ from .buffers import RowBuffer
 from .errors import ConfigurationError, RecordingError
 from .expressions import compile_expression, normalize
 
+#: Optional compiled helper for :class:`EventRecorder` (see :func:`set_event_kernel`).
+_event_kernel = None
+_BOOL = np.dtype(bool)
+
+
+def set_event_kernel(kernel: Any) -> Any:
+    """Install a compiled helper that event recorders use for 1-D bool vectors; returns the old one.
+
+    ``kernel(values, index_out, step_out, count, iteration) -> count`` must write the indices of
+    the True entries of ``values`` (ascending) into ``index_out[count:]`` (int32) and
+    ``iteration`` into as many entries of ``step_out[count:]`` (int64), and return the new count;
+    the recorder calls it only when both buffers have room for every entry of ``values``. The
+    behaviour library installs a numba kernel when it is imported (one call instead of
+    ``nonzero`` and two slice copies: about 1 us less per recorded step); ``None`` restores the
+    plain numpy path. The recordings are the same either way.
+    """
+    global _event_kernel
+    old, _event_kernel = _event_kernel, kernel
+    return old
+
 
 def _as_list(variables: Any, who: str) -> list[str]:
     if variables is None:
@@ -197,8 +217,17 @@ class EventRecorder(Recorder):
         iteration = obj.network._iteration
         if iteration % self.every:
             return
+        kernel = _event_kernel
         for read, steps, index in self._readers:
             value = read()
+            if kernel is not None and type(value) is np.ndarray and value.dtype is _BOOL and value.ndim == 1:
+                c = index._count
+                idata, sdata = index._data, steps._data
+                if (idata is not None and sdata is not None and index.max_length is None and steps._count == c
+                        and c + value.shape[0] <= min(idata.shape[0], sdata.shape[0])
+                        and value.flags.c_contiguous):
+                    index._count = steps._count = kernel(value, idata, sdata, c, iteration)
+                    continue
             # ndarray.nonzero is ~2x faster than np.flatnonzero for the usual 1-D bool vector
             hits = value.nonzero()[0] if getattr(value, "ndim", 0) == 1 else np.flatnonzero(value)
             if hits.size:

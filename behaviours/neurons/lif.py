@@ -267,11 +267,14 @@ class LIF(NeuronModel):
                 self._fused = b
                 return
 
+    def step_function(self):
+        return self._fused_step if self._fused is not None else self.iteration
+
     def iteration(self, obj: Any) -> None:
         dt = obj.dt
         if dt != self._dt:
             self._update_dt(dt)
-        if self._fused is not None:
+        if self._fused is not None:  # (normally the schedule calls _fused_step directly)
             self._fused_step(obj)
             return
         v, I = obj.v, obj.accumulator("I")  # noqa: E741
@@ -298,6 +301,9 @@ class LIF(NeuronModel):
         The dozen arrays travel as one address table (about 1 us less per call than passing them
         one by one); it is rebuilt whenever any of them is no longer the same object.
         """
+        dt = obj._dt or obj.network._dt  # obj.dt without the property call: this runs every step
+        if dt != self._dt:
+            self._update_dt(dt)
         v, ref, fired = obj.v, obj.refractory, obj.fired
         I, first = obj.accumulator_fresh("I")  # noqa: E741
         held = self._held

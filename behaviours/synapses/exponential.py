@@ -234,6 +234,11 @@ class ExponentialSynapse(SynapticTransmission):
     A spike of the source in step ``t - 1`` arrives in step ``t`` (``t - 1 + d + 1`` with a delay
     of ``d`` steps).
 
+    Fusion: when the destination's neuron model is a :class:`~pymonn.behaviours.LIF` that runs
+    after this synapse, the LIF runs this synapse's per-neuron pass (mean current and decay) in its
+    own loop over the neurons and the synapse only adds the arriving spikes (see
+    :meth:`hand_over_pass`); every value after the step is the same bit for bit.
+
     Dale's law / two time constants: with ``tau_inh`` given, negative weights feed a second
     current that decays with ``tau_inh`` (Brian2's CUBA example: ``tau = 5``, ``tau_inh = 10``), so
     one synapse group carries both excitation and inhibition.

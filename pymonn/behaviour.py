@@ -66,12 +66,13 @@ class Behaviour:
     @property
     def behaviour_enabled(self) -> bool:
         """Whether the behaviour runs each step; setting it takes effect from the next step."""
-        return self._enabled
+        return self.__dict__["behaviour_enabled"]
 
     @behaviour_enabled.setter
     def behaviour_enabled(self, value: bool) -> None:
-        self._enabled = bool(value)
-        network = getattr(self.parent, "network", None)
+        # kept in the instance dict under its own name, so vars(b) (state files) still shows it
+        self.__dict__["behaviour_enabled"] = bool(value)
+        network = getattr(self.__dict__.get("parent"), "network", None)
         if network is not None:
             network._schedule_changed()  # the step schedule (and any fused kernels) is rebuilt
 

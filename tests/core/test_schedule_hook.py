@@ -46,3 +46,20 @@ def test_disabled_behaviour_gets_no_call():
     net.initialize()
     net.simulate_iterations(3, progress=False)
     assert g["Spy", 0].seen == [] and g.calls == [1, 1, 1]
+
+
+def test_enabled_state_survives_a_state_file_round_trip():
+    def build():
+        net = Network(seed=1)
+        g = NeuronGroup(net, 3, {1: Plain()}, tag="g")
+        net.initialize()
+        return net, g
+
+    net, g = build()
+    g.deactivate_behaviors(1)
+    net.simulate_iterations(2, progress=False)
+    fresh, g2 = build()
+    fresh.load_state_dict(net.state_dict())
+    assert g2["Plain", 0].behaviour_enabled is False
+    fresh.simulate_iterations(2, progress=False)
+    assert not hasattr(g2, "calls")  # the loaded flag took the behaviour out of the schedule

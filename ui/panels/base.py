@@ -19,6 +19,7 @@ a method ``explorer_panels(self) -> list``.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -287,25 +288,30 @@ class IndexedImageItem(pg.ImageItem):
     data on every render. Here the lookup table is converted once (when it is set) and the image
     is mapped onto it with the same rule pyqtgraph uses (``index = (x - lo) * n / (hi - lo)``,
     clipped to ``0 .. n-1``); an 8-bit image whose levels already are ``(0, n - 1)`` is used as the
-    index as it is. ``.image`` keeps the data as given. Anything else (colour images, NaNs, no
-    lookup table, column-major order) falls back to pyqtgraph's own rendering.
+    index as it is. The indices are then turned into 32-bit pixels with one ``np.take`` (an opaque
+    table gives an RGB32 image, else ARGB32): Qt converts an 8-bit indexed image to 32 bits on
+    every paint, several times slower than the lookup. ``.image`` keeps the data as given.
+    Anything else (colour images, NaNs, no lookup table, column-major order) falls back to
+    pyqtgraph's own rendering.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self._ctable: list[int] | None = None
+        self._ctable: np.ndarray | None = None
+        self._opaque = True
         super().__init__(*args, **kwargs)
 
     def setLookupTable(self, lut: Any, update: bool = True) -> None:  # noqa: N802 (Qt naming)
         self._ctable = None
         super().setLookupTable(lut, update)
 
-    def _colour_table(self) -> list[int] | None:
+    def _colour_table(self) -> np.ndarray | None:
         lut = self.lut
         if self._ctable is None and isinstance(lut, np.ndarray) and lut.ndim == 2 and lut.shape[0] <= 256:
-            if lut.shape[1] == 3:
-                self._ctable = [QtGui.qRgb(*c) for c in lut.astype(int).tolist()]
-            elif lut.shape[1] == 4:
-                self._ctable = [QtGui.qRgba(*c) for c in lut.astype(int).tolist()]
+            if lut.shape[1] in (3, 4):
+                c = lut.astype(np.uint32)
+                alpha = c[:, 3] if lut.shape[1] == 4 else np.full(len(c), 255, np.uint32)
+                self._ctable = (alpha << 24) | (c[:, 0] << 16) | (c[:, 1] << 8) | c[:, 2]  # QRgb values
+                self._opaque = bool((alpha == 255).all())
         return self._ctable
 
     def render(self) -> None:
@@ -325,10 +331,9 @@ class IndexedImageItem(pg.ImageItem):
                 super().render()
                 return
             index = np.clip(scaled, 0, n - 1, out=scaled).astype(np.uint8)
-        index = np.ascontiguousarray(index)
-        qimage = pg.functions.ndarray_to_qimage(index, QtGui.QImage.Format_Indexed8)
-        qimage.setColorTable(table)
-        self.qimage = qimage
+        pixels = np.take(table, index)  # (h, w) uint32, C order
+        fmt = QtGui.QImage.Format_RGB32 if self._opaque else QtGui.QImage.Format_ARGB32
+        self.qimage = pg.functions.ndarray_to_qimage(pixels, fmt)
         self._renderRequired = False
         self._unrenderable = False
 
@@ -388,12 +393,13 @@ class FastCurve(pg.PlotCurveItem):
 
 
 class LeanAxisItem(pg.AxisItem):
-    """An ``AxisItem`` for a scrolling axis: the same ticks and labels, a cheaper redraw.
+    """An ``AxisItem`` for plots that scroll: the same ticks and labels, a cheaper redraw.
 
     A time axis that scrolls with the simulation is laid out again every frame. pyqtgraph then
     measures every label with a QPainter (slow in Python terms); here the label sizes are kept per
     string, and with one tick level (``maxTickLevel=0``, what :func:`style_plot` sets) the layout is
     done in a few lines. Other configurations (fixed ticks, several levels) use pyqtgraph's code.
+    An axis whose range did not change (the y axis of a plot scrolling in x) is not laid out again.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -403,6 +409,13 @@ class LeanAxisItem(pg.AxisItem):
     def setStyle(self, **kwds: Any) -> None:  # noqa: N802
         self._text_sizes = {}
         super().setStyle(**kwds)
+
+    def setRange(self, mn: float, mx: float) -> None:  # noqa: N802
+        # pyqtgraph lays an axis out again whenever its view changes, also when only the other
+        # direction did (a y axis while the time axis scrolls): skip when the range is unchanged
+        if self.picture is not None and self.range is not None and self.range[0] == mn and self.range[1] == mx:
+            return
+        super().setRange(mn, mx)
 
     def generateDrawSpecs(self, p: QtGui.QPainter):  # noqa: N802
         if (self.orientation != "bottom" or self._tickLevels is not None or self.style["maxTickLevel"] != 0
@@ -422,8 +435,13 @@ class LeanAxisItem(pg.AxisItem):
         length_px = ((b.x() - a.x()) ** 2 + (b.y() - a.y()) ** 2) ** 0.5
         if length_px == 0:
             return None
-        levels = self.tickValues(lo, hi, length_px)
-        spacing, values = levels[0] if levels else (0.0, [])
+        if self.scale != 1.0 or self.logMode:
+            levels = self.tickValues(lo, hi, length_px)
+            spacing, values = levels[0] if levels else (0.0, [])
+        else:  # tickValues' major level without its de-duplication across levels (there is one level)
+            spacing, off = self.tickSpacing(lo, hi, length_px)[0]
+            start = math.ceil((lo - off) / spacing) * spacing + off
+            values = [start + k * spacing for k in range(int((hi - start) / spacing) + 1)]
         scale = width / (hi - lo)
         tick_stop = bounds.top()
         tick_len = self.style["tickLength"]
@@ -446,5 +464,7 @@ class LeanAxisItem(pg.AxisItem):
             rect = QtCore.QRectF(x - w / 2.0, tick_stop + offset, w, h)
             if br & rect == rect:
                 text_specs.append((rect, flags, text))
-        self._updateMaxTextSize(tallest)
+        if tallest != getattr(self, "_tallest", None):  # pyqtgraph re-sizes the axis on every call
+            self._tallest = tallest
+            self._updateMaxTextSize(tallest)
         return (self.pen(), span[0], span[1]), tick_specs, text_specs

@@ -91,7 +91,8 @@ class RasterPanel(Panel):
         for k, g in enumerate(groups):
             colour = group_colour(self.net, g)
             last = k == len(groups) - 1
-            raster = self.glw.addPlot(row=k, col=0, axisItems={"bottom": LeanAxisItem("bottom")})
+            axes = {"bottom": LeanAxisItem("bottom"), "left": LeanAxisItem("left")}
+            raster = self.glw.addPlot(row=k, col=0, axisItems=axes)
             style_plot(raster, "time (ms)" if last else None, "neuron / Hz")
             raster.setTitle(f"{g.tags[0]} ({g.size})", size="9pt", color=colour)
             if not last:
@@ -112,7 +113,8 @@ class RasterPanel(Panel):
             self._place_shades.append(place)
             image = IndexedImageItem(axisOrder="row-major")
             qc = QtGui.QColor(colour)
-            image.setLookupTable(np.array([[255, 255, 255, 0], [qc.red(), qc.green(), qc.blue(), 255]], dtype=np.ubyte))
+            # opaque white under the spikes: an image without alpha is drawn by a plain copy
+            image.setLookupTable(np.array([[255, 255, 255, 255], [qc.red(), qc.green(), qc.blue(), 255]], dtype=np.ubyte))
             raster.addItem(image)
             sel = FastCurve(pen=pg.mkPen("#000000", width=1), connect="pairs", skipFiniteCheck=True)
             raster.addItem(sel)
@@ -130,7 +132,10 @@ class RasterPanel(Panel):
     @staticmethod
     def _place_shade(vb: pg.ViewBox, shade: QtWidgets.QGraphicsRectItem, band: float) -> None:
         """Fit the band's background to the box (on resize; the y range is fixed otherwise)."""
-        top = vb.mapFromView(QtCore.QPointF(0.0, 0.0)).y()
+        try:
+            top = vb.mapFromView(QtCore.QPointF(0.0, 0.0)).y()
+        except RuntimeError:  # the box is being destroyed
+            return
         bottom = vb.mapFromView(QtCore.QPointF(0.0, -band)).y()
         shade.setRect(QtCore.QRectF(0.0, min(top, bottom), vb.width(), abs(bottom - top)))
 
@@ -191,7 +196,9 @@ class RasterPanel(Panel):
             first, last = max(1, iteration - window_steps + 1), iteration
             vb = self.rasters[id(g)].getViewBox()
             max_cols = max(50, int(vb.width() * (last - first + 1) / max(window_steps, 1)))
-            counts = raster_image(t, i, g.size, first, last, dt, max(50, int(vb.height())), max_cols)
+            y0, y1 = vb.viewRange()[1]  # one image row per screen pixel of the neurons' part of the plot
+            max_rows = max(20, int(vb.height() * g.size / max(y1 - y0, 1e-9)))
+            counts = raster_image(t, i, g.size, first, last, dt, max_rows, max_cols)
             image = self.images[id(g)]
             image.setImage(np.minimum(counts, 1).astype(np.ubyte), autoLevels=False, levels=(0, 1))
             image.setRect(QtCore.QRectF((first - 1) * dt, 0.0, (last - first + 1) * dt, float(g.size)))

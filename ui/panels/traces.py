@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from .._qt import Qt, QtWidgets, pg
-from .base import FrameView, Need, Panel, find_threshold, sticky_range, style_plot, vector_variables
+from .base import FastCurve, FrameView, LeanAxisItem, Need, Panel, find_threshold, sticky_range, style_plot, vector_variables
 
 TRACE_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"]
 
@@ -66,21 +66,25 @@ class TracesPanel(Panel):
         self.combo.currentTextChanged.connect(self._variable_chosen)
         top.addWidget(self.combo)
         lay.addLayout(top)
-        self.plot_widget = pg.PlotWidget(background="w")
+        axes = {"bottom": LeanAxisItem("bottom"), "left": LeanAxisItem("left")}
+        self.plot_widget = pg.PlotWidget(background="w", axisItems=axes)
         self.plot = style_plot(self.plot_widget.getPlotItem(), "time (ms)", "v")
         self.plot.getAxis("left").setWidth(55)
         self.plot.hideButtons()
         self.plot.disableAutoRange()
         self.legend = self.plot.addLegend(offset=(-5, 5), labelTextColor="#222", brush=pg.mkBrush(255, 255, 255, 200))
-        # PlotCurveItem, not PlotDataItem: setData is several times cheaper (no symbol/option machinery)
+        # curves, not PlotDataItems: setData is several times cheaper (no symbol/option machinery)
         for k in range(self.max_traces):
-            curve = pg.PlotCurveItem(pen=pg.mkPen(TRACE_COLOURS[k % len(TRACE_COLOURS)], width=1))
+            curve = FastCurve(pen=pg.mkPen(TRACE_COLOURS[k % len(TRACE_COLOURS)], width=1))
             self.plot.addItem(curve)
             self.curves.append(curve)
-        self.mean_curve = pg.PlotCurveItem(pen=pg.mkPen("#000000", width=1), name="group mean")  # width 1: fast path
+        self.mean_curve = FastCurve(pen=pg.mkPen("#000000", width=1), name="group mean")  # width 1: fast path
         self.plot.addItem(self.mean_curve)
-        self.threshold = pg.InfiniteLine(angle=0, pen=pg.mkPen("#e00000", width=1.5, style=Qt.DashLine),
-                                         label="threshold", labelOpts={"color": "#e00000", "position": 0.05})
+        # no label on the line (a label moves with the scrolling view, repositioned every frame): the
+        # legend names it, with a sample item that is never drawn in the plot
+        pen = pg.mkPen("#e00000", width=1, style=Qt.DashLine)
+        self.threshold = pg.InfiniteLine(angle=0, pen=pen)
+        self._threshold_sample = pg.PlotDataItem(pen=pen)
         self.plot.addItem(self.threshold, ignoreBounds=True)
         self.threshold.hide()
         self.explorer.time_axis.link(self.plot)
@@ -141,6 +145,13 @@ class TracesPanel(Panel):
             for k, curve in enumerate(self.curves[: len(cols)]):
                 self.legend.addItem(curve, f"#{cols[k]}")
             self.legend.addItem(self.mean_curve, "group mean")
+            self._legend_threshold = False
+        if (data["threshold"] is not None) != getattr(self, "_legend_threshold", False):
+            self._legend_threshold = data["threshold"] is not None
+            if self._legend_threshold:
+                self.legend.addItem(self._threshold_sample, "threshold")
+            else:
+                self.legend.removeItem(self._threshold_sample)
         for k, curve in enumerate(self.curves):
             if k < len(cols) and values.ndim == 2 and values.shape[0] == t.shape[0]:
                 curve.setData(t, values[:, k])

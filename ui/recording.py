@@ -302,14 +302,19 @@ class RecordingManager:
 
     def events(self, group, variable: str = "fired", steps: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Spike times (ms) and neuron indices of the newest ``steps`` steps (all kept when None)."""
+        its, idx = self.event_steps(group, variable, steps)
+        return its * self.net.dt, idx
+
+    def event_steps(self, group, variable: str = "fired", steps: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Like :meth:`events` with the step numbers (int64) instead of times."""
         rec = self._events.get(id(group))
         if rec is None or variable not in rec._buffers:
-            return np.empty(0), np.empty(0, np.int32)
+            return np.empty(0, np.int64), np.empty(0, np.int32)
         its, idx = self._event_arrays(id(group), rec, variable)
         if steps is not None:
             pos = int(np.searchsorted(its, self.net.iteration - int(steps) + 1, side="left"))
             its, idx = its[pos:], idx[pos:]
-        return its * self.net.dt, idx.copy()  # a copy: the cache stays intact whatever the caller does
+        return its.copy(), idx.copy()  # copies: the cache stays intact whatever the caller does
 
     def _event_arrays(self, gid: int, rec: Recorder, variable: str) -> tuple[np.ndarray, np.ndarray]:
         """(steps, indices) of every event held in the ring of ``variable``, converting new rows only."""

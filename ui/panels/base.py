@@ -87,9 +87,13 @@ class FrameView:
         """(t in ms, neuron index) of the recorded spikes over the window."""
         return self._rec.events(group, variable, self.window_steps if steps is None else steps)
 
+    def event_steps(self, group, variable: str = "fired", steps: int | None = None):
+        """(step number, neuron index) of the recorded spikes over the window."""
+        return self._rec.event_steps(group, variable, self.window_steps if steps is None else steps)
+
     def spike_counts(self, group, steps: int | None = None) -> np.ndarray:
         """Spikes per neuron over the last ``steps`` steps (the window by default)."""
-        _, idx = self.events(group, steps=steps)
+        _, idx = self.event_steps(group, steps=steps)
         return np.bincount(idx, minlength=group.size)[: group.size]
 
     def trains(self, group, steps: int | None = None):

@@ -6,10 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from pymonn import analysis
-
 from .._qt import Qt, QtCore, QtGui, QtWidgets, pg
-from .base import FastCurve, FrameView, IndexedImageItem, LeanAxisItem, Need, Panel, group_colour, style_plot, window_trains
+from .base import FastCurve, FrameView, IndexedImageItem, LeanAxisItem, Need, Panel, group_colour, style_plot
 
 
 def _nice_step(value: float, up: bool = False) -> float:
@@ -30,13 +28,57 @@ def raster_image(t: np.ndarray, i: np.ndarray, n_neurons: int, first: int, last:
     cell counting the spikes that fall in it; so no spike is lost however many neurons or steps
     share a pixel. Step ``k`` spans ``((k-1) dt, k dt]``, the image ``[(first-1) dt, last dt]``.
     """
+    its = np.rint(np.asarray(t, dtype=np.float64) / dt).astype(np.int64)
+    return raster_counts(its, i, n_neurons, first, last, max_rows, max_cols)
+
+
+def raster_counts(its: np.ndarray, i: np.ndarray, n_neurons: int, first: int, last: int, max_rows: int,
+                  max_cols: int) -> np.ndarray:
+    """:func:`raster_image` from step numbers ``its`` instead of times."""
+    flat, (rows, cols) = raster_cells(its, i, n_neurons, first, last, max_rows, max_cols)
+    return np.bincount(flat, minlength=rows * cols).reshape(rows, cols)
+
+
+def raster_cells(its: np.ndarray, i: np.ndarray, n_neurons: int, first: int, last: int, max_rows: int,
+                 max_cols: int) -> tuple[np.ndarray, tuple[int, int]]:
+    """The flat cell index (``row * cols + col``) of every spike in the window, and (rows, cols)."""
     steps = max(1, last - first + 1)
     rows, cols = max(1, min(n_neurons, max_rows)), max(1, min(steps, max_cols))
-    its = np.rint(np.asarray(t, dtype=np.float64) / dt).astype(np.int64)
+    its = np.asarray(its, dtype=np.int64)
     keep = (its >= first) & (its <= last)
     col = (its[keep] - first) * cols // steps
     row = np.asarray(i, dtype=np.int64)[keep] * rows // max(1, n_neurons)
-    return np.bincount(row * cols + col, minlength=rows * cols).reshape(rows, cols)
+    return row * cols + col, (rows, cols)
+
+
+class _Frame(dict):
+    """What one raster shows; ``'counts'`` (spikes per cell) is computed when first asked for."""
+
+    def __missing__(self, key: str) -> Any:
+        if key != "counts":
+            raise KeyError(key)
+        rows, cols = self["shape"]
+        counts = np.bincount(self["cells"], minlength=rows * cols).reshape(rows, cols)
+        self["counts"] = counts
+        return counts
+
+
+def population_rate_steps(its: np.ndarray, n_neurons: int, first: int, last: int, bin_steps: int,
+                          dt: float) -> tuple[np.ndarray, np.ndarray]:
+    """Population rate (Hz) of spikes at steps ``its`` in whole bins of ``bin_steps`` from step ``first``.
+
+    The same numbers as :func:`pymonn.analysis.population_rate` over ``((first-1) dt, last dt]``
+    (step ``k`` at ``k dt``, right-closed bins; an incomplete last bin is left out), without
+    building a spike-train object: returns (bin centres in ms, rate in Hz).
+    """
+    bin_steps = max(1, int(bin_steps))
+    nbins = max(0, last - first + 1) // bin_steps
+    j = (np.asarray(its, dtype=np.int64) - first) // bin_steps
+    j = j[(j >= 0) & (j < nbins)]
+    counts = np.bincount(j, minlength=nbins)[:nbins].astype(np.float64)
+    bin_ms = bin_steps * dt
+    rate = counts / (max(n_neurons, 1) * bin_ms * 1e-3)
+    return (first - 1) * dt + (np.arange(nbins) + 0.5) * bin_ms, rate
 
 
 class RasterPanel(Panel):
@@ -169,13 +211,14 @@ class RasterPanel(Panel):
 
     def collect(self, view: FrameView) -> dict:
         out = {}
-        bin_ms = max(1, int(round(self.rate_bin_ms / view.dt))) * view.dt
+        bin_steps = max(1, int(round(self.rate_bin_ms / view.dt)))
+        first, last = max(1, view.iteration - view.window_steps + 1), view.iteration
         for g in self.groups:
             if id(g) not in self.images:
                 continue
-            trains = window_trains(view, g)
-            rate_t, rate = analysis.population_rate(trains, bin_ms)
-            out[id(g)] = (trains, rate_t, rate, view.iteration, view.window_steps)
+            its, idx = view.event_steps(g)
+            rate_t, rate = population_rate_steps(its, g.size, first, last, bin_steps, view.dt)
+            out[id(g)] = (its, idx, rate_t, rate, first, last)
         return out
 
     @staticmethod
@@ -191,18 +234,21 @@ class RasterPanel(Panel):
         for g in self.groups:
             if id(g) not in data:
                 continue
-            trains, rate_t, rate, iteration, window_steps = data[id(g)]
-            t, i, dt = trains.t, trains.i, self.net.dt
-            first, last = max(1, iteration - window_steps + 1), iteration
+            its, i, rate_t, rate, first, last = data[id(g)]
+            dt = self.net.dt
+            t = its * dt
             vb = self.rasters[id(g)].getViewBox()
-            max_cols = max(50, int(vb.width() * (last - first + 1) / max(window_steps, 1)))
-            y0, y1 = vb.viewRange()[1]  # one image row per screen pixel of the neurons' part of the plot
+            x0, x1 = vb.viewRange()[0]  # one image column / row per screen pixel
+            max_cols = max(50, int(vb.width() * (last - first + 1) * dt / max(x1 - x0, 1e-9)))
+            y0, y1 = vb.viewRange()[1]
             max_rows = max(20, int(vb.height() * g.size / max(y1 - y0, 1e-9)))
-            counts = raster_image(t, i, g.size, first, last, dt, max_rows, max_cols)
+            cells, shape = raster_cells(its, i, g.size, first, last, max_rows, max_cols)
+            binary = np.zeros(shape[0] * shape[1], np.ubyte)  # 1 where a cell holds a spike: no count array
+            binary[cells] = 1
             image = self.images[id(g)]
-            image.setImage(np.minimum(counts, 1).astype(np.ubyte), autoLevels=False, levels=(0, 1))
+            image.setImage(binary.reshape(shape), autoLevels=False, levels=(0, 1))
             image.setRect(QtCore.QRectF((first - 1) * dt, 0.0, (last - first + 1) * dt, float(g.size)))
-            self.frames[id(g)] = {"counts": counts, "first": first, "last": last, "t": t, "i": i}
+            frame = self.frames[id(g)] = _Frame(cells=cells, shape=shape, first=first, last=last, t=t, i=i)
             if sel.group is g and sel.indices.size and sel.indices.size < g.size:
                 mask = np.isin(i, sel.indices)
                 self.selected_curves[id(g)].setData(*self._pairs(t[mask], i[mask]))
@@ -214,7 +260,7 @@ class RasterPanel(Panel):
             if peak > top or (peak < 0.3 * top and top > 1.0):
                 self._set_rate_scale(g, _nice_step(max(1.2 * peak, 1.0), up=True))
             name = g.tags[0]
-            self.last.update({f"raster.{name}.t": t, f"raster.{name}.i": i, f"raster.{name}.image": counts,
+            self.last.update({f"raster.{name}.t": t, f"raster.{name}.i": i, f"raster.{name}.image": frame,
                               f"rate.{name}.t": rate_t, f"rate.{name}.hz": rate})
 
     def spikes(self, group) -> tuple[np.ndarray, np.ndarray]:
@@ -223,4 +269,4 @@ class RasterPanel(Panel):
         return (frame["t"], frame["i"]) if frame else (np.empty(0), np.empty(0, np.int64))
 
     def export_data(self) -> dict:
-        return dict(self.last)
+        return {k: (v["counts"] if isinstance(v, _Frame) else v) for k, v in self.last.items()}

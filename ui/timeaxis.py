@@ -41,7 +41,27 @@ class TimeAxis(QtCore.QObject):
         self.window_changed.emit(self.window_ms)
 
     def show(self, t_now: float) -> None:
-        """Scroll the linked plots to end at ``t_now`` (when following)."""
-        if self.follow and self.plots:
-            start = max(0.0, t_now - self.window_ms)
-            self.plots[0].setXRange(start, max(start + self.window_ms, t_now), padding=0)
+        """Scroll the linked plots to end at ``t_now`` (when following).
+
+        Each plot is given the range itself with the links blocked meanwhile: through the links
+        every plot would be set once per linked plot (pyqtgraph relays each change, and aligns
+        plots in different widgets by their screen position).
+        """
+        if not (self.follow and self.plots):
+            return
+        start = max(0.0, t_now - self.window_ms)
+        end = max(start + self.window_ms, t_now)
+        for plot in self.plots:
+            plot.getViewBox().blockLink(True)
+        live = []
+        try:
+            for plot in self.plots:
+                try:
+                    plot.setXRange(start, end, padding=0)
+                    live.append(plot)
+                except RuntimeError:  # a plot whose widget was deleted (a rebuilt panel)
+                    continue
+        finally:
+            for plot in self.plots:
+                plot.getViewBox().blockLink(False)
+        self.plots = live

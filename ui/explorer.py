@@ -199,7 +199,7 @@ class Explorer(QtWidgets.QMainWindow):
         self.min_frame_interval = 1.0 / fps
         self.timer = QtCore.QTimer(self)
         self.timer.setTimerType(Qt.PreciseTimer)
-        self.timer.setInterval(max(1, int(round(min(5.0, 1000.0 / fps)))))  # 5 ms: frames start on time
+        self.timer.setInterval(max(1, int(round(min(10.0, 1000.0 / fps)))))  # then set to the next frame's time
         self.timer.timeout.connect(self._on_timer)
         self.timer.start()
         app = QtWidgets.QApplication.instance()
@@ -795,6 +795,21 @@ class Explorer(QtWidgets.QMainWindow):
             panel._graphics_views_cache = views
         return views
 
+    def _frame_wait(self, now: float) -> float:
+        """Seconds until the next frame is due (<= 0: now).
+
+        Frame periods count from the start of the previous frame: a frame costing c seconds
+        every c / max_gui_share seconds takes exactly max_gui_share of the time; the period is
+        at least 1 / fps, and half a second during a fast-forward.
+        """
+        if self.worker.mode == "ff":
+            period = 0.5
+        elif self.worker.busy:
+            period = max(self.min_frame_interval, self.frame_cost / self.max_gui_share)
+        else:
+            period = self.min_frame_interval
+        return period - (now - self._frame_started)
+
     def _on_timer(self) -> None:
         if self._closed:
             return
@@ -804,19 +819,13 @@ class Explorer(QtWidgets.QMainWindow):
         if now - self._status_at > 0.2:
             self._status_at = now
             self._update_status()
-        # Frame periods count from the start of the previous frame: a frame costing c seconds
-        # every c / max_gui_share seconds takes exactly max_gui_share of the time.
-        since = now - self._frame_started
-        if self.worker.mode == "ff":
-            if since < 0.5:
-                return
-        elif since < self.min_frame_interval:
-            return
-        elif self.worker.busy and since < self.frame_cost / self.max_gui_share:
-            return  # keep the GUI's share of the time under max_gui_share
-        if self.net.iteration == self._drawn_iteration and not self._dirty:
-            return
-        self.draw_frame()
+        wait = self._frame_wait(now)
+        if wait <= 0 and (self.net.iteration != self._drawn_iteration or self._dirty):
+            self.draw_frame()
+            wait = self._frame_wait(time.perf_counter())
+        # the timer wakes up when the next frame is due (at most 50 ms on: status, pacing, requests),
+        # not every few ms: each wake-up takes the GIL from the simulation
+        self.timer.setInterval(int(min(50.0, max(1.0, 1000.0 * wait + 0.5))))
 
     @property
     def fps(self) -> float:

@@ -107,15 +107,47 @@ class ExplorerTraceRecorder(Recorder):
     Each step costs a read and a row copy per expression: rows are written straight into the
     ring's storage instead of going through the general ``RowBuffer.append`` (which the first
     row, a change of shape and a non-ring recorder still use, so errors stay the same).
+
+    The recorders one :class:`RecordingManager` adds share a :class:`RecorderGroup`: the first of
+    them in the network's schedule records for all of them and the others take no step of their
+    own (one call per step instead of one per recorder; they all run after every ordinary
+    behaviour, so the values are the same).
     """
 
+    _group: RecorderGroup | None = None
+
     def iteration(self, obj: Any) -> None:
-        if not self.active:
-            return
-        iteration = obj.network._iteration
-        if iteration % self.every:
-            return
-        for read, buf in self._readers:
+        _record((self,), obj.network._iteration)
+
+    def schedule_changed(self, obj: Any, schedule: list) -> None:
+        group = self._group
+        if group is not None:  # every member computes the same list; the first one records for all
+            group.members = tuple(b for _, b in schedule if isinstance(b, ExplorerTraceRecorder) and b._group is group)
+
+    def step_function(self):
+        group = self._group
+        network = getattr(self.parent, "network", None)
+        if group is None or network is None or not network.initialized:
+            return self.iteration
+        return self._record_group if group.members and group.members[0] is self else None
+
+    def _record_group(self, obj: Any) -> None:
+        _record(self._group.members, obj.network._iteration)
+
+
+class RecorderGroup:
+    """Recorders that one of them records for (see :class:`ExplorerTraceRecorder`)."""
+
+    def __init__(self) -> None:
+        self.members: tuple[ExplorerTraceRecorder, ...] = ()
+
+
+def _record(recorders, iteration: int) -> None:
+    """One step of each recorder: a row per expression straight into its ring."""
+    for rec in recorders:
+        if not rec.active or iteration % rec.every:
+            continue
+        for read, buf in rec._readers:
             value = read()
             data = buf._data
             if data is None or buf.max_length is None or getattr(value, "shape", None) != data.shape[1:]:
@@ -123,7 +155,7 @@ class ExplorerTraceRecorder(Recorder):
             else:
                 data[buf._count % buf.max_length] = value
                 buf._count += 1
-        its = self._iterations
+        its = rec._iterations
         if its._data is None or its.max_length is None:
             its.append(iteration)
         else:
@@ -161,6 +193,7 @@ class RecordingManager:
         # (group id, variable) -> (event steps, event indices, newest step converted)
         self._event_cache: dict[tuple[int, str], tuple[np.ndarray, np.ndarray, int]] = {}
         self.added: list[tuple[Any, float, Any]] = []
+        self._group = RecorderGroup()  # one step call records for every recorder added here
 
     # -- adding ---------------------------------------------------------------------------------
     def _free_key(self, obj) -> float:
@@ -215,6 +248,7 @@ class RecordingManager:
         return True
 
     def _add(self, group, rec) -> None:
+        rec._group = self._group
         key = self._free_key(group)
         group.add_behavior(key, rec)
         self.added.append((group, key, rec))

@@ -51,6 +51,51 @@ def raster_cells(its: np.ndarray, i: np.ndarray, n_neurons: int, first: int, las
     return row * cols + col, (rows, cols)
 
 
+class SpikeImageItem(IndexedImageItem):
+    """The raster image: 1 where a cell holds a spike, drawn from a kept RGB32 buffer.
+
+    ``.image`` is the binary image (as with ``setImage``); the pixels are not mapped from it
+    each frame: the cells lit in the previous frame are cleared and the new ones lit in a
+    buffer kept between frames (work per spike, not per pixel). Any other ``setImage`` call
+    renders the usual way.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._pixels: np.ndarray | None = None
+        self._lit = np.empty(0, np.int64)
+        self._pixels_for: np.ndarray | None = None
+        super().__init__(*args, **kwargs)
+
+    def set_cells(self, cells: np.ndarray, shape: tuple[int, int]) -> None:
+        """Show the spikes falling in the flat cells ``cells`` of a ``shape`` (rows, cols) grid."""
+        binary = np.zeros(shape[0] * shape[1], np.ubyte)
+        binary[cells] = 1
+        table = self._colour_table()
+        if table is not None and self._opaque and len(table) >= 2:
+            pixels = self._pixels
+            if pixels is None or pixels.shape != shape:
+                pixels = self._pixels = np.full(shape, table[0], dtype=np.uint32)
+            else:
+                pixels.reshape(-1)[self._lit] = table[0]
+            pixels.reshape(-1)[cells] = table[1]
+            self._lit = cells
+        self.setImage(binary.reshape(shape), autoLevels=False, levels=(0, 1))
+        self._pixels_for = self.image if table is not None and self._opaque else None
+
+    def setLookupTable(self, lut: Any, update: bool = True) -> None:  # noqa: N802 (Qt naming)
+        self._pixels = None
+        self._pixels_for = None
+        super().setLookupTable(lut, update)
+
+    def render(self) -> None:
+        if self._pixels is not None and self.image is not None and self.image is self._pixels_for:
+            self.qimage = pg.functions.ndarray_to_qimage(self._pixels, QtGui.QImage.Format_RGB32)
+            self._renderRequired = False
+            self._unrenderable = False
+            return
+        super().render()
+
+
 class _Frame(dict):
     """What one raster shows; ``'counts'`` (spikes per cell) is computed when first asked for."""
 
@@ -153,7 +198,7 @@ class RasterPanel(Panel):
             vb.sigResized.connect(place)
             vb.sigYRangeChanged.connect(place)
             self._place_shades.append(place)
-            image = IndexedImageItem(axisOrder="row-major")
+            image = SpikeImageItem(axisOrder="row-major")
             qc = QtGui.QColor(colour)
             # opaque white under the spikes: an image without alpha is drawn by a plain copy
             image.setLookupTable(np.array([[255, 255, 255, 255], [qc.red(), qc.green(), qc.blue(), 255]], dtype=np.ubyte))
@@ -243,10 +288,8 @@ class RasterPanel(Panel):
             y0, y1 = vb.viewRange()[1]
             max_rows = max(20, int(vb.height() * g.size / max(y1 - y0, 1e-9)))
             cells, shape = raster_cells(its, i, g.size, first, last, max_rows, max_cols)
-            binary = np.zeros(shape[0] * shape[1], np.ubyte)  # 1 where a cell holds a spike: no count array
-            binary[cells] = 1
             image = self.images[id(g)]
-            image.setImage(binary.reshape(shape), autoLevels=False, levels=(0, 1))
+            image.set_cells(cells, shape)  # no count array: a binary image scattered from the cells
             image.setRect(QtCore.QRectF((first - 1) * dt, 0.0, (last - first + 1) * dt, float(g.size)))
             frame = self.frames[id(g)] = _Frame(cells=cells, shape=shape, first=first, last=last, t=t, i=i)
             if sel.group is g and sel.indices.size and sel.indices.size < g.size:

@@ -99,7 +99,11 @@ class Explorer(QtWidgets.QMainWindow):
     steps_per_frame : int
         Steps the worker runs per GUI frame; 0 (default) runs as fast as it can.
     fps : float
-        Frame rate the timer aims at (default 30).
+        Frame rate the timer aims at while the network runs (default 24), as long as drawing
+        takes at most ``max_gui_share`` of the time (attribute, default 0.2); beyond that,
+        frames are spaced so that it does (a frame costing c seconds every c / 0.2 seconds).
+        Drawing and simulating never overlap (see :meth:`draw_frame`), so the simulation keeps
+        the rest. When the network is paused, a change is drawn at once.
     settings : str or Path, optional
         An ini file for the saved layout (default: the ``PYMONN_UI_SETTINGS`` environment
         variable, else the user's Qt settings for "pymonn/explorer").
@@ -120,7 +124,7 @@ class Explorer(QtWidgets.QMainWindow):
 
     def __init__(self, net: Network, panels: Iterable | None = None, *, extra_panels: Iterable = (),
                  window_ms: float | None = None, buffer_steps: int | None = None, steps_per_frame: int = 0,
-                 fps: float = 30.0, settings: str | os.PathLike | None = None, restore_layout: bool = True,
+                 fps: float = 24.0, settings: str | os.PathLike | None = None, restore_layout: bool = True,
                  save_layout: bool = True, title: str | None = None, parent: QtWidgets.QWidget | None = None) -> None:
         ensure_app()
         super().__init__(parent)
@@ -152,7 +156,7 @@ class Explorer(QtWidgets.QMainWindow):
         self._drawn_iteration = -1
         self.frames_drawn = 0
         self.timer_ticks = 0
-        self.max_gui_share = 0.18
+        self.max_gui_share = 0.2  # most of the time frames may take while the network runs
         self.frame_cost = 0.0  # moving average of the CPU seconds a frame takes (copy, draw, paint)
         self._drawing = False
         self._status_at = 0.0

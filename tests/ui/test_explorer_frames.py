@@ -1,0 +1,220 @@
+"""The explorer's cheaper frame paths draw what pyqtgraph's general ones draw.
+
+Each shortcut taken for the frame rate (curve bounds kept per setData, lean time axes, the rate
+binned from step numbers, raster pixels kept between frames, one step call for the explorer's
+recorders, linked time axes set directly, frames paced by their cost) is compared here with the
+general path it replaces.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from pymonn.ui.recording import ExplorerTraceRecorder, Need, RecordingManager
+
+from pymonn import Behaviour, EventRecorder, Network, NeuronGroup, Recorder, analysis
+
+
+def _pixels(item) -> np.ndarray:
+    from pymonn.ui._qt import QtGui
+
+    item.render()
+    q = item.qimage.convertToFormat(QtGui.QImage.Format_ARGB32)
+    ptr = q.constBits()
+    ptr.setsize(q.sizeInBytes())
+    return np.frombuffer(ptr, np.uint8).reshape(q.height(), q.bytesPerLine())[:, : 4 * q.width()].copy()
+
+
+def test_fast_curve_bounds_are_pyqtgraphs(qtbot):
+    from pymonn.ui._qt import pg
+    from pymonn.ui.panels.base import FastCurve
+
+    rng = np.random.default_rng(1)
+    ours, theirs = FastCurve(), pg.PlotCurveItem()
+    for k in range(4):
+        x = np.sort(rng.random(200)) * 100 + k
+        y = rng.normal(size=200) * (k + 1)
+        if k == 2:
+            y[[3, 50]] = [np.nan, np.inf]  # non-finite values are left out of the bounds
+        for item in (ours, theirs):
+            item.setData(x, y)
+        for ax in (0, 1):
+            assert ours.dataBounds(ax) == pytest.approx(theirs.dataBounds(ax))
+        rect = ours.boundingRect()
+        (x0, x1), (y0, y1) = ours.dataBounds(0), ours.dataBounds(1)
+        assert rect.left() <= x0 and rect.right() >= x1 and rect.top() <= y0 and rect.bottom() >= y1
+        assert rect.width() <= 1.05 * (x1 - x0) and rect.height() <= 1.05 * (y1 - y0)
+    ours.setData([1.0, 2.0], [5.0, 5.0])  # a flat line keeps a non-empty rectangle (it is painted)
+    assert ours.boundingRect().height() > 0
+
+
+def test_lean_axis_lays_out_the_ticks_pyqtgraph_does(qtbot):
+    from pymonn.ui._qt import QtGui, pg
+    from pymonn.ui.panels.base import LeanAxisItem, style_plot
+
+    widgets = []
+    for axis in (LeanAxisItem("bottom"), pg.AxisItem("bottom")):
+        w = pg.PlotWidget(axisItems={"bottom": axis})
+        style_plot(w.getPlotItem(), "time (ms)", "v")
+        qtbot.addWidget(w)
+        w.resize(700, 300)
+        w.show()
+        widgets.append(w)
+    qtbot.waitExposed(widgets[1])
+    image = QtGui.QImage(10, 10, QtGui.QImage.Format_ARGB32)
+    for lo, span in ((0.0, 500.0), (1234.5, 500.0), (98_000.25, 1000.0), (3.0, 7.5)):
+        specs = []
+        for w in widgets:
+            w.getPlotItem().setXRange(lo, lo + span, padding=0)
+            pg.QtWidgets.QApplication.processEvents()
+            painter = QtGui.QPainter(image)
+            specs.append(w.getPlotItem().getAxis("bottom").generateDrawSpecs(painter))
+            painter.end()
+        (axis_a, ticks_a, text_a), (axis_b, ticks_b, text_b) = specs
+        assert (axis_a[1], axis_a[2]) == (axis_b[1], axis_b[2])
+        def flat(specs):
+            return [c for _, p1, p2 in specs for c in (p1.x(), p1.y(), p2.x(), p2.y())]
+
+        assert len(ticks_a) >= 3 and flat(ticks_a) == pytest.approx(flat(ticks_b))
+        assert [s for _, _, s in text_a] == [s for _, _, s in text_b]
+        assert [c for r, _, _ in text_a for c in r.getRect()] == pytest.approx([c for r, _, _ in text_b for c in r.getRect()])
+    # a y axis is not laid out again while only x scrolls
+    left = LeanAxisItem("left")
+    w = pg.PlotWidget(axisItems={"left": left})
+    qtbot.addWidget(w)
+    w.show()
+    w.getPlotItem().setYRange(-1, 1, padding=0)
+    pg.QtWidgets.QApplication.processEvents()
+    w.grab()
+    assert left.picture is not None
+    w.getPlotItem().setXRange(10, 20, padding=0)
+    assert left.picture is not None
+    w.getPlotItem().setYRange(-2, 2, padding=0)
+    assert left.picture is None
+
+
+@pytest.mark.parametrize("bin_steps", [1, 2, 3, 7])
+def test_rate_from_steps_is_analysis_population_rate(bin_steps):
+    from pymonn.ui.panels.raster import population_rate_steps
+
+    rng = np.random.default_rng(bin_steps)
+    dt, n, first, last = 0.25, 50, 41, 240
+    its = np.sort(rng.integers(first - 5, last + 1, 3000))  # some before the window: left out
+    idx = rng.integers(0, n, its.size)
+    t_ms, rate = population_rate_steps(its, n, first, last, bin_steps, dt)
+    keep = its >= first
+    trains = analysis.as_spike_trains((its[keep] * dt, idx[keep]), n=n, t_start=(first - 1) * dt,
+                                      t_stop=last * dt, dt=dt)
+    want_t, want = analysis.population_rate(trains, bin_steps * dt)
+    np.testing.assert_allclose(t_ms, want_t)
+    np.testing.assert_allclose(rate, want)
+
+
+def test_raster_draws_the_rate_in_a_band_under_the_spikes(explorer, net):
+    from pymonn.ui._qt import QtCore
+
+    panel = explorer.panel("RasterPanel")
+    explorer.step_frame(300)
+    for g in (net.exc, net.inh):
+        curve = panel.rate_curves[id(g)]
+        _, rate = curve.getData()  # Hz, as computed
+        top = panel.rate_scale(g)
+        assert rate.max() <= top
+        mantissa = top / 10 ** np.floor(np.log10(top))
+        assert mantissa in (1.0, 2.0, 5.0)
+        band = panel.rate_band * g.size
+        zero = curve.mapToParent(QtCore.QPointF(0.0, 0.0)).y()
+        peak = curve.mapToParent(QtCore.QPointF(0.0, top)).y()
+        assert zero == pytest.approx(-band) and peak == pytest.approx(-0.25 * band)  # under the raster (y >= 0)
+        assert panel.rate_plots[id(g)] is panel.rasters[id(g)]
+        labels = [s for v, s in panel.rasters[id(g)].getAxis("left")._tickLevels[0] if v < 0]
+        assert labels[-1].endswith("Hz")
+
+
+def test_spike_image_pixels_follow_the_cells_across_frames(qtbot):
+    from pymonn.ui._qt import pg
+    from pymonn.ui.panels.raster import SpikeImageItem
+
+    lut = np.array([[255, 255, 255, 255], [200, 30, 40, 255]], dtype=np.ubyte)
+    ours, theirs = SpikeImageItem(axisOrder="row-major"), pg.ImageItem(axisOrder="row-major")
+    for item in (ours, theirs):
+        item.setLookupTable(lut)
+    rng = np.random.default_rng(4)
+    for shape in [(20, 30), (20, 30), (20, 30), (11, 17), (11, 17)]:  # the cells of the last frame are cleared
+        cells = np.unique(rng.integers(0, shape[0] * shape[1], 40))
+        ours.set_cells(cells, shape)
+        binary = np.zeros(shape[0] * shape[1], np.ubyte)
+        binary[cells] = 1
+        theirs.setImage(binary.reshape(shape), autoLevels=False, levels=(0, 1))
+        np.testing.assert_array_equal(ours.image, binary.reshape(shape))
+        np.testing.assert_array_equal(_pixels(ours), _pixels(theirs))
+
+
+def test_time_axis_puts_every_linked_plot_on_the_window(explorer, net):
+    explorer.step_frame(400)  # t = 200 ms, past the 100 ms window
+    plots = explorer.time_axis.plots
+    assert len(plots) >= 3  # both rasters and the traces
+    for plot in plots:
+        lo, hi = plot.getViewBox().viewRange()[0]
+        assert hi == pytest.approx(net.t) and lo == pytest.approx(net.t - explorer.time_axis.window_ms)
+    # panning one plot by hand still moves the others (the links stay)
+    explorer.follow_box.setChecked(False)
+    plots[0].setXRange(1.0, 21.0, padding=0)
+    for plot in plots[1:]:
+        assert plot.getViewBox().viewRange()[0][0] == pytest.approx(plots[0].getViewBox().viewRange()[0][0], abs=2.0)
+
+
+def test_frames_are_paced_by_their_cost(explorer, monkeypatch):
+    from pymonn.ui.worker import SimulationWorker
+
+    explorer._frame_started = 100.0
+    explorer.frame_cost = 0.004  # cheap frames: the frame rate asked for (24 fps)
+    assert explorer._frame_wait(100.0) == pytest.approx(1 / 24)
+    monkeypatch.setattr(SimulationWorker, "busy", property(lambda self: True))
+    assert explorer._frame_wait(100.0) == pytest.approx(1 / 24)
+    explorer.frame_cost = 0.015  # dear frames while running: spaced to keep drawing at 20 % of the time
+    assert explorer._frame_wait(100.0) == pytest.approx(0.015 / explorer.max_gui_share)
+    assert explorer._frame_wait(100.05) == pytest.approx(0.075 - 0.05)
+    explorer._on_timer()  # not due yet: no frame, and the timer sleeps until it is (at most 50 ms)
+    assert 1 <= explorer.timer.interval() <= 50
+
+
+class Flicker(Behaviour):
+    def initialize(self, n):
+        n.fired = n.vector(bool)
+        n.v = n.vector("uniform")
+
+    def iteration(self, n):
+        n.fired = n.vector("uniform") < 0.2
+        n.v = n.vector("uniform")
+
+
+def test_explorer_recorders_take_one_step_call_and_record_what_core_recorders_do():
+    net = Network(seed=5, dt=0.5)
+    a = NeuronGroup(net, 30, {1: Flicker(), 2: EventRecorder("fired"), 3: Recorder(["v"])})
+    b = NeuronGroup(net, 12, {1: Flicker(), 2: EventRecorder("fired")})
+    net.initialize()
+    rec = RecordingManager(net, buffer_steps=40)
+    for g in (a, b):
+        assert rec.ensure(Need(g, "fired", "events"))
+    assert rec.ensure(Need(a, "v"))
+    net.simulate_iterations(25, progress=False)
+    ours = [fn for fn, _ in net._schedule if isinstance(getattr(fn, "__self__", None), ExplorerTraceRecorder)]
+    assert len(ours) == 1 and len(rec.recorders()) == 3  # one call records for all three
+    net.simulate_iterations(60, progress=False)
+    for g in (a, b):
+        t, i = rec.events(g, steps=40)
+        core = g.behaviours[2]
+        keep = core["fired.iteration"] > net.iteration - 40
+        np.testing.assert_allclose(t, core["fired.t"][keep])
+        np.testing.assert_array_equal(i, core["fired.i"][keep])
+    t, v = rec.trace(a, "v", 40)
+    np.testing.assert_array_equal(v, a.behaviours[3]["v"][-40:])
+    rec.drop_traces(a)  # the one recording for all may go: another takes over
+    net.simulate_iterations(5, progress=False)
+    ours = [fn for fn, _ in net._schedule if isinstance(getattr(fn, "__self__", None), ExplorerTraceRecorder)]
+    assert len(ours) == 1
+    t, i = rec.events(b, steps=40)
+    np.testing.assert_array_equal(i, b.behaviours[2]["fired.i"][b.behaviours[2]["fired.iteration"] > net.iteration - 40])
+    rec.remove_all()
+    assert all(not isinstance(x, ExplorerTraceRecorder) for g in (a, b) for x in g.behaviours.values())

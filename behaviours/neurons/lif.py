@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -60,17 +61,10 @@ def _exp_current(g0, g1, j, two, a0, a1, s0, s1):
     return x0 * s0
 
 
-@njit(cache=True, fastmath=False)
-def lif_exp_step_numba(v, I, first, ref, fired, P, n_ref, g0, g1, C):  # noqa: E741
-    """One LIF step that also runs an exponential synapse's per-neuron pass (compiled).
-
-    ``g0``, ``g1``: the synapse's currents (its ``state`` rows) after this step's arrivals, ``g1 is g0``
-    (unused) for a single channel; ``C`` (2, channels): their decay factors and mean-current
-    factors. The step's input is ``I`` (``first``: nobody else wrote it this step, so it counts as
-    zero) plus the channels' mean currents; it is stored back into ``I``, and the currents decay,
-    exactly as the synapse would have done in its own pass. (Rows passed as separate 1-D arrays:
-    taken inside the kernel from the 2-D state, they made this loop 4x slower.)
-    """
+@njit(cache=True, fastmath=False, inline="always")
+def _lif_exp_loop(v, I, first, store, ref, fired, P, n_ref, g0, g1, C):  # noqa: E741
+    """The loop of :func:`lif_exp_step_numba`; ``store`` is a constant where it is inlined, so the
+    loop without the store of ``I`` is compiled without it (the store costs a third of the loop)."""
     n = v.shape[0]
     two = C.shape[1] > 1
     a0, s0 = C[0, 0], C[1, 0]
@@ -80,26 +74,47 @@ def lif_exp_step_numba(v, I, first, ref, fired, P, n_ref, g0, g1, C):  # noqa: E
         for i in range(n):
             c = _exp_current(g0, g1, i, two, a0, a1, s0, s1)
             x = c if first else I[i] + c
-            I[i] = x
+            if store:
+                I[i] = x
             v[i], ref[i], fired[i] = _lif_one(v[i], x, ref[i], vr, vz, th, g, d, dl, nr)
     else:
         for i in range(n):
             c = _exp_current(g0, g1, i, two, a0, a1, s0, s1)
             x = c if first else I[i] + c
-            I[i] = x
+            if store:
+                I[i] = x
             v[i], ref[i], fired[i] = _lif_one(v[i], x, ref[i], P[0, i], P[1, i], P[2, i], P[3, i], P[4, i],
                                               P[5, i], n_ref[i])
 
 
 @njit(cache=True, fastmath=False)
-def lif_exp_step_packed(table, first, like):  # noqa: E741
+def lif_exp_step_numba(v, I, first, store, ref, fired, P, n_ref, g0, g1, C):  # noqa: E741
+    """One LIF step that also runs an exponential synapse's per-neuron pass (compiled).
+
+    ``g0``, ``g1``: the synapse's currents (its ``state`` rows) after this step's arrivals, ``g1 is g0``
+    (unused) for a single channel; ``C`` (2, channels): their decay factors and mean-current
+    factors. The step's input is ``I`` (``first``: nobody else wrote it this step, so it counts as
+    zero) plus the channels' mean currents, and the currents decay, exactly as the synapse would
+    have done in its own pass. ``store``: also store that total input into ``I`` (else ``I`` keeps
+    only what other behaviours added). (Rows passed as separate 1-D arrays: taken inside the
+    kernel from the 2-D state, they made this loop 4x slower.)
+    """
+    if store:
+        _lif_exp_loop(v, I, first, True, ref, fired, P, n_ref, g0, g1, C)
+    else:
+        _lif_exp_loop(v, I, first, False, ref, fired, P, n_ref, g0, g1, C)
+
+
+@njit(cache=True, fastmath=False)
+def lif_exp_step_packed(table, first, store, like):  # noqa: E741
     """:func:`lif_exp_step_numba` with its arrays passed as one address table (see ``_packed``).
 
     Slots: v, I, refractory (int32), fired (bool), P (2-D), n_ref (int32), g0, g1, C (2-D); ``like``
     is a scalar of the state's dtype (it types the pointers).
     """
     i32 = np.int32(0)
-    lif_exp_step_numba(view(table, 0, like), view(table, 2, like), first, view(table, 4, i32), view(table, 6, False),
+    lif_exp_step_numba(view(table, 0, like), view(table, 2, like), first, store, view(table, 4, i32),
+                       view(table, 6, False),
                        view2(table, 8, like), view(table, 11, i32), view(table, 13, like), view(table, 15, like),
                        view2(table, 17, like))
 
@@ -108,18 +123,17 @@ def lif_exp_step_packed(table, first, like):  # noqa: E741
 PACKED_OFFSETS = [0, 2, 4, 6, 8, 11, 13, 15, 17]
 
 
-def lif_exp_step_numpy(v, I, first, ref, fired, P, n_ref, g0, g1, C):  # noqa: E741
+def lif_exp_step_numpy(v, I, first, store, ref, fired, P, n_ref, g0, g1, C):  # noqa: E741
     """Numpy twin of :func:`lif_exp_step_numba`."""
     rows = (g0,) if C.shape[1] == 1 else (g0, g1)
     c = g0 * C[1, 0] if len(rows) == 1 else g0 * C[1, 0] + g1 * C[1, 1]
-    if first:
-        I[...] = c
-    else:
-        I += c  # noqa: E741
+    total = c if first else I + c
+    if store:
+        I[...] = total
     for k, g in enumerate(rows):
         g *= C[0, k]
         g[np.abs(g) < TINY] = 0
-    lif_step_numpy(v, I, ref, fired, P, n_ref)
+    lif_step_numpy(v, total, ref, fired, P, n_ref)
 
 
 def lif_step_numpy(v, I, ref, fired, P, n_ref):  # noqa: E741
@@ -136,6 +150,15 @@ def lif_step_numpy(v, I, ref, fired, P, n_ref):  # noqa: E741
     new_ref = np.where(clamped, ref - 1, np.where(last, 0, ref))
     ref[...] = np.where(spike, np.broadcast_to(n_ref, ref.shape), new_ref)
     fired[...] = spike
+
+
+_INPUT_NAME = re.compile(r"(?<![\w.])(?:n\.)?I(?!\w)")
+
+
+def _reads_input(behaviour: Any) -> bool:
+    """Whether a recorder records an expression of the group's input ``I``."""
+    variables = getattr(behaviour, "variables", None)
+    return isinstance(variables, list) and any(isinstance(e, str) and _INPUT_NAME.search(e) for e in variables)
 
 
 class LIF(NeuronModel):
@@ -173,10 +196,14 @@ class LIF(NeuronModel):
     fuse_synapses : bool
         Run the per-neuron pass of an :class:`~pymonn.behaviours.ExponentialSynapse` that feeds
         this group (and runs before this model) inside this model's own pass (default True): one
-        pass over the neurons per step instead of two, with bit-for-bit the same results. Only the
-        timing inside a step changes: the synapse's current enters ``I`` (and ``sg.I_syn`` decays)
-        when this model runs, not when the synapse does. Set False if a behaviour keyed between
-        the two reads them. Only the compiled float32/float64 path fuses.
+        pass over the neurons per step instead of two, with bit-for-bit the same spikes, ``v`` and
+        ``sg.I_syn``. What changes: the synapse's current is added when this model runs, not at the
+        synapse's key; and ``n.I`` holds the synaptic current too only while a recorder of the
+        group records ``I`` (storing it costs a third of the pass), otherwise ``n.I`` holds what
+        the other inputs added (zeros without any) and the synaptic current is ``sg.I_syn``
+        (+ ``sg.I_syn_inh``), as in NEST's ``iaf_psc_exp``. Set False for the separate passes
+        (e.g. when a behaviour keyed between the synapse and the model reads them). Only the
+        compiled float32/float64 path fuses.
     backend, check_finite
         See :class:`~pymonn.behaviours.neurons._base.NeuronModel`.
 
@@ -265,6 +292,8 @@ class LIF(NeuronModel):
             offer = getattr(b, "hand_over_pass", None)
             if offer is not None and getattr(o, "dst", None) is obj and offer(self):
                 self._fused = b
+                self._store_I = any(_reads_input(r) for g, r in schedule if g is obj)
+                self._I_clean = False
                 return
 
     def step_function(self):
@@ -310,7 +339,13 @@ class LIF(NeuronModel):
         if not (v is held[0] and I is held[1] and ref is held[2] and fired is held[3]
                 and self._fused.pass_arrays is self._pass_held):
             held = self._pack(v, I, ref, fired)
-        self._entry_fused(self._table, first, self._like)
+        store = self._store_I
+        if not store:
+            # I keeps only what other behaviours added: zero it once after a step in which some did
+            if first and not self._I_clean:
+                I.fill(0)
+            self._I_clean = first
+        self._entry_fused(self._table, first, store, self._like)
 
     def _pack(self, v, I, ref, fired) -> tuple:  # noqa: E741
         """A new address table for the fused kernel (and its compiled entry point)."""
@@ -321,5 +356,5 @@ class LIF(NeuronModel):
         self._table, self._pass_held, self._held = tab.table, pa, tab.arrays
         self._tables = tab  # keeps the arrays alive with the table
         self._like = v.dtype.type(0)
-        self._entry_fused = entry_point(lif_exp_step_packed, (tab.table, True, self._like))
+        self._entry_fused = entry_point(lif_exp_step_packed, (tab.table, True, True, self._like))
         return self._held

@@ -10,12 +10,13 @@ from pymonn.behaviours.neurons.lif import lif_exp_step_numba, lif_exp_step_numpy
 from pymonn import EventRecorder, Network, NeuronGroup, Recorder, SynapseGroup
 
 
-def cuba(fuse=True, *, drive=True, split=True, dtype=np.float64, mode=None, delay=None, n=80, seed=4):
+def cuba(fuse=True, *, drive=True, split=True, dtype=np.float64, mode=None, delay=None, n=80, seed=4,
+         record_input=True):
     """A small recurrent CUBA-like network (LIF + exponential synapses), initialized."""
     net = Network(dt=0.1, seed=seed, dtype=dtype)
     beh = {30: LIF(tau_m=20.0, C_m=200.0, v_rest=-49.0, v_reset=-60.0, v_th=-50.0, t_ref=2.0, v="-60;-50",
                    fuse_synapses=fuse),
-           90: EventRecorder("fired"), 91: Recorder(["v", "I"])}
+           90: EventRecorder("fired"), 91: Recorder(["v", "I"] if record_input else ["v"])}
     if drive:
         beh[10] = ConstantCurrent(amplitude="-20;20")
     P = NeuronGroup(net, n, beh, tag="P")
@@ -33,7 +34,8 @@ def cuba(fuse=True, *, drive=True, split=True, dtype=np.float64, mode=None, dela
 
 def outputs(net, P, sg):
     rec, trace, syn = P["EventRecorder", 0], P["Recorder", 0], sg["Recorder", 0]
-    return [rec["fired.iteration"], rec["fired.i"], trace["v"], trace["I"], syn["I_syn"], P.v.copy()]
+    out = [rec["fired.iteration"], rec["fired.i"], trace["v"], syn["I_syn"], P.v.copy()]
+    return out + [trace["I"]] if "I" in trace.variables else out
 
 
 def assert_same(a, b):
@@ -53,6 +55,37 @@ def test_fused_run_equals_unfused_bit_for_bit(drive, split, dtype):
         runs.append(outputs(net, P, sg))
     assert runs[0][0].size > 60  # an active network
     assert_same(*runs)
+
+
+@pytest.mark.parametrize("drive", [True, False], ids=["with-input", "synapses-only"])
+def test_without_a_recorder_of_I_the_pass_skips_storing_it(drive):
+    """Nothing records I: the fused pass does not store the total input (a third of its time); the
+    dynamics are the same bit for bit and n.I holds what the inputs added (zeros without inputs)."""
+    runs = []
+    for fuse in (True, False):
+        net, P, sg = cuba(fuse, drive=drive, record_input=False)
+        net.simulate_iterations(400, progress=False)
+        runs.append(outputs(net, P, sg))
+        if fuse:
+            assert P["LIF", 0]._store_I is False
+            own = P["ConstantCurrent", 0] if drive else None
+            expected = np.broadcast_to(own.amplitude, P.I.shape) if drive else np.zeros(P.size)
+            np.testing.assert_array_equal(P.I, expected)
+        else:
+            assert np.any(P.I != (P["ConstantCurrent", 0].amplitude if drive else 0))  # includes synapses
+    assert_same(*runs)
+
+
+def test_a_recorder_of_I_added_later_makes_the_pass_store_it():
+    net, P, sg = cuba(True, record_input=False)
+    net.simulate_iterations(50, progress=False)
+    assert P["LIF", 0]._store_I is False
+    P.add_behaviour(95, Recorder("I"))
+    net.simulate_iterations(1, progress=False)
+    assert P["LIF", 0]._store_I is True
+    syn = sg["ExponentialSynapse", 0]
+    assert np.any(P.I != P["ConstantCurrent", 0].amplitude)  # now the synaptic current is in I
+    assert syn.fused_into is P["LIF", 0]
 
 
 @pytest.mark.parametrize("mode,delay", [("dense", None), ("sparse", 3), ("dense", 2)])
@@ -123,7 +156,8 @@ def test_fuse_synapses_must_be_a_bool():
 
 @pytest.mark.parametrize("channels", [1, 2])
 @pytest.mark.parametrize("first", [True, False])
-def test_fused_kernel_twins_agree(channels, first):
+@pytest.mark.parametrize("store", [True, False])
+def test_fused_kernel_twins_agree(channels, first, store):
     rng = np.random.default_rng(5)
     n = 500
     P = np.array([[-49.0], [-60.0], [-50.0], [0.1], [np.exp(-0.005)], [np.exp(-0.004)]])
@@ -139,7 +173,7 @@ def test_fused_kernel_twins_agree(channels, first):
         g1 = g[-1] if channels == 2 else g[0]
         spikes = 0
         for _ in range(30):
-            kernel(v, I, first, ref, fired, P, n_ref, g[0], g1, coef)
+            kernel(v, I, first, store, ref, fired, P, n_ref, g[0], g1, coef)
             spikes += int(fired.sum())
         outs.append((v, I, ref, fired, *g))
     for x, y in zip(*outs, strict=True):

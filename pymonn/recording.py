@@ -203,7 +203,9 @@ class EventRecorder(Recorder):
                 RowBuffer(self.chunk, self.max_length, variable + ".i", np.int32))
 
     def _compile(self) -> None:
-        self._readers = [(compile_expression(v, self.parent), *self._events[v]) for v in self.variables]
+        # the last list per reader caches what the compiled path last checked (see _arm)
+        self._readers = [(compile_expression(v, self.parent), *self._events[v], [None, None, None, -1])
+                         for v in self.variables]
 
     def add_variable(self, expression: str) -> None:
         self._events[expression] = self._event_buffers(expression)
@@ -218,21 +220,41 @@ class EventRecorder(Recorder):
         if iteration % self.every:
             return
         kernel = _event_kernel
-        for read, steps, index in self._readers:
+        for read, steps, index, armed in self._readers:
             value = read()
-            if kernel is not None and type(value) is np.ndarray and value.dtype is _BOOL and value.ndim == 1:
+            if kernel is not None:
+                # same vector and buffers as checked before, and room for every entry: one compiled call
                 c = index._count
-                idata, sdata = index._data, steps._data
-                if (idata is not None and sdata is not None and index.max_length is None and steps._count == c
-                        and c + value.shape[0] <= min(idata.shape[0], sdata.shape[0])
-                        and value.flags.c_contiguous):
-                    index._count = steps._count = kernel(value, idata, sdata, c, iteration)
+                if (value is armed[0] and index._data is armed[1] and steps._data is armed[2] and c <= armed[3]
+                        or self._arm(armed, value, steps, index)):
+                    index._count = steps._count = kernel(value, armed[1], armed[2], c, iteration)
                     continue
             # ndarray.nonzero is ~2x faster than np.flatnonzero for the usual 1-D bool vector
             hits = value.nonzero()[0] if getattr(value, "ndim", 0) == 1 else np.flatnonzero(value)
             if hits.size:
                 index.append_many(hits)
                 steps.append_repeated(iteration, hits.size)
+
+    @staticmethod
+    def _arm(armed: list, value: Any, steps: RowBuffer, index: RowBuffer) -> bool:
+        """Check whether the compiled helper can record ``value`` now; cache what was checked.
+
+        It can for a C-contiguous 1-D bool ndarray when both buffers are allocated, grow (no ring),
+        hold the same number of rows and have room for every entry of ``value``. The cache (the
+        value and buffer objects and the largest row count with room) lets the next steps skip
+        the checks while those objects stay the same.
+        """
+        armed[0] = None
+        idata, sdata = index._data, steps._data
+        if not (type(value) is np.ndarray and value.dtype is _BOOL and value.ndim == 1 and value.flags.c_contiguous
+                and idata is not None and sdata is not None and index.max_length is None
+                and steps.max_length is None and steps._count == index._count):
+            return False
+        limit = min(idata.shape[0], sdata.shape[0]) - value.shape[0]
+        if index._count > limit:
+            return False
+        armed[:] = [value, idata, sdata, limit]
+        return True
 
     def recorded(self, name: str) -> list[str]:
         base, _, field = name.partition(".") if not name.startswith("n.") else name[2:].partition(".")

@@ -18,6 +18,8 @@ class Flicker(Behaviour):
         g.count = np.zeros(g.size, dtype=np.int64)
 
     def iteration(self, g):
+        if g.network.iteration % 25 == 0:  # a new array object now and then: the cached checks must notice
+            g.fired = g.fired.copy()
         g.fired[:] = g.network.rng.random(g.size) < 0.3
         g.wide[::2] = g.fired[::-1]
         g.count[:] = g.network.rng.integers(0, 3, g.size)
@@ -65,3 +67,18 @@ def test_set_event_kernel_returns_the_previous_one():
         assert recording_module.set_event_kernel(old) is sentinel
     finally:
         recording_module.set_event_kernel(old)
+
+
+def test_clearing_mid_run_restarts_cleanly():
+    pytest.importorskip("numba")
+    import pymonn.behaviours  # noqa: F401
+
+    net = Network(seed=3)
+    g = NeuronGroup(net, 20, {1: Flicker(), 90: EventRecorder("fired", chunk=8), 91: Recorder(["fired"])})
+    net.simulate_iterations(40, progress=False)
+    g["EventRecorder", 0].clear()
+    g["Recorder", 0].clear()
+    net.simulate_iterations(30, progress=False)
+    step, index = np.nonzero(g["Recorder", 0]["fired"])
+    np.testing.assert_array_equal(g["EventRecorder", 0]["fired.iteration"], g["Recorder", 0].iterations[step])
+    np.testing.assert_array_equal(g["EventRecorder", 0]["fired.i"], index)

@@ -162,7 +162,6 @@ class RasterPanel(Panel):
         self.selected_curves: dict[int, pg.PlotCurveItem] = {}
         self.rate_curves: dict[int, pg.PlotCurveItem] = {}
         self.rate_tops: dict[int, float] = {}
-        self._place_shades: list = []
         self.markers: list = []
         self.last: dict[str, np.ndarray] = {}
         self.frames: dict[int, dict] = {}
@@ -197,7 +196,6 @@ class RasterPanel(Panel):
             place = (lambda *_, vb=vb, shade=shade, band=band: self._place_shade(vb, shade, band))
             vb.sigResized.connect(place)
             vb.sigYRangeChanged.connect(place)
-            self._place_shades.append(place)
             image = SpikeImageItem(axisOrder="row-major")
             qc = QtGui.QColor(colour)
             # opaque white under the spikes: an image without alpha is drawn by a plain copy
@@ -221,10 +219,10 @@ class RasterPanel(Panel):
         """Fit the band's background to the box (on resize; the y range is fixed otherwise)."""
         try:
             top = vb.mapFromView(QtCore.QPointF(0.0, 0.0)).y()
+            bottom = vb.mapFromView(QtCore.QPointF(0.0, -band)).y()
+            shade.setRect(QtCore.QRectF(0.0, min(top, bottom), vb.width(), abs(bottom - top)))
         except RuntimeError:  # the box is being destroyed
-            return
-        bottom = vb.mapFromView(QtCore.QPointF(0.0, -band)).y()
-        shade.setRect(QtCore.QRectF(0.0, min(top, bottom), vb.width(), abs(bottom - top)))
+            pass
 
     def _set_rate_scale(self, g, top: float) -> None:
         """Map 0..``top`` Hz onto the band under the raster and label the left axis."""

@@ -69,6 +69,54 @@ def open_explorer(all_visible: bool, gui_share: float | None = None):
     return win
 
 
+class Breakdown:
+    """CPU time per frame of each panel's collect, update and paint while the explorer runs."""
+
+    def __init__(self, win) -> None:
+        self.win, self.acc, self.frames = win, {}, 0
+        self._restore = []
+        for p in win.panels:
+            if p.widget is None:
+                continue
+            for name in ("collect", "update"):
+                self._wrap(p, name, f"{p.title}: {name}")
+            for view in win._graphics_views(p):
+                self._wrap(view, "paintEvent", f"{p.title}: paint")
+        self._wrap(win.time_axis, "show", "time axis (scroll the linked plots)")
+        self._wrap(win, "_draw", "whole frame")
+
+    def _wrap(self, obj, name: str, label: str) -> None:
+        original = getattr(obj, name)
+
+        def timed(*args, **kwargs):
+            start = time.thread_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.acc[label] = self.acc.get(label, 0.0) + time.thread_time() - start
+                if label == "whole frame":
+                    self.frames += 1
+
+        setattr(obj, name, timed)
+        self._restore.append((obj, name))
+
+    def report(self) -> str:
+        for obj, name in self._restore:
+            try:
+                delattr(obj, name)
+            except AttributeError:
+                pass
+        n = max(1, self.frames)
+        whole = self.acc.pop("whole frame", 0.0)
+        parts = sorted(self.acc.items(), key=lambda kv: -kv[1])
+        lines = [f"frame breakdown over {self.frames} frames (CPU ms per frame; panels updated less often count less):"]
+        lines += [f"  {label:<44}{1e3 * sec / n:7.2f}" for label, sec in parts if sec > 0]
+        rest = whole - sum(sec for _, sec in parts)
+        lines.append(f"  {'rest (Qt events, widgets, status)':<44}{1e3 * rest / n:7.2f}")
+        lines.append(f"  {'whole frame':<44}{1e3 * whole / n:7.2f}")
+        return "\n".join(lines)
+
+
 def explorer_round(app, win, seconds: float) -> dict:
     from pymonn.ui._qt import QtCore
 
@@ -97,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=3.0, help="wall time per round and setup (default 3)")
     parser.add_argument("--rounds", type=int, default=4, help="rounds (default 4)")
     parser.add_argument("--all-visible", action="store_true", help="also measure with every panel visible")
+    parser.add_argument("--breakdown", action="store_true",
+                        help="after the rounds, one more round of the default layout timing each panel's phases")
     parser.add_argument("--gui-share", type=float, action="append", default=[],
                         help="also measure the default layout with this Explorer.max_gui_share (repeatable)")
     args = parser.parse_args(argv)
@@ -119,6 +169,10 @@ def main(argv: list[str] | None = None) -> int:
         bare.append(bare_round(bare_net, args.seconds))
         for name, win in setups:
             runs[name].append(explorer_round(app, win, args.seconds))
+    breakdown = None
+    if args.breakdown:
+        breakdown = Breakdown(setups[0][1])
+        explorer_round(app, setups[0][1], args.seconds)
     for _, win in setups:
         win.close()
 
@@ -146,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in runs:
         print(f"{name} rounds (steps/s):", ", ".join(f"{r['steps_per_s']:,.0f}" for r in runs[name]))
         print(f"  panels on screen: {', '.join(shown[name])}")
+    if breakdown is not None:
+        print(breakdown.report())
     print("targets: >= 70% of bare speed and >= 20 fps:", "met" if ok else "NOT met")
     return 0
 

@@ -379,7 +379,13 @@ class Explorer(QtWidgets.QMainWindow):
         self.time_label = QtWidgets.QLabel()
         self.speed_label = QtWidgets.QLabel()
         self.fps_label = QtWidgets.QLabel()
-        for w in (self.time_label, self.speed_label, self.fps_label):
+        metrics = self.fontMetrics()
+        # widths fixed for the longest text expected: a new text then repaints the label only,
+        # not the status bar's layout and the window under it (several times a second)
+        for w, widest in ((self.time_label, "t = 00,000,000.0 ms  (step 00,000,000)"),
+                          (self.speed_label, "000,000 steps/s   000.00x real time"), (self.fps_label, "000 fps")):
+            w.setMinimumWidth(metrics.horizontalAdvance(widest) + 12)
+            w.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
             bar.addPermanentWidget(w)
         self.progress = QtWidgets.QProgressBar()
         self.progress.setMaximumWidth(260)
@@ -820,7 +826,7 @@ class Explorer(QtWidgets.QMainWindow):
         self.timer_ticks += 1
         self.worker.tick()
         now = time.perf_counter()
-        if now - self._status_at > 0.2:
+        if now - self._status_at > 0.25:
             self._status_at = now
             self._update_status()
         wait = self._frame_wait(now)

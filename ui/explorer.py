@@ -101,9 +101,11 @@ class Explorer(QtWidgets.QMainWindow):
     fps : float
         Frame rate the timer aims at while the network runs (default 24), as long as drawing
         takes at most ``max_gui_share`` of the time (attribute, default 0.2); beyond that,
-        frames are spaced so that it does (a frame costing c seconds every c / 0.2 seconds).
-        Drawing and simulating never overlap (see :meth:`draw_frame`), so the simulation keeps
-        the rest. When the network is paused, a change is drawn at once.
+        frames are spaced so that it does (a frame costing c seconds every c / 0.2 seconds), but
+        not below ``min_fps`` (attribute, default 20.5) while that takes at most
+        ``max_gui_share_min_fps`` (default 0.24). Drawing and simulating never overlap (see
+        :meth:`draw_frame`), so the simulation keeps the rest. When the network is paused, a
+        change is drawn at once.
     settings : str or Path, optional
         An ini file for the saved layout (default: the ``PYMONN_UI_SETTINGS`` environment
         variable, else the user's Qt settings for "pymonn/explorer").
@@ -156,7 +158,9 @@ class Explorer(QtWidgets.QMainWindow):
         self._drawn_iteration = -1
         self.frames_drawn = 0
         self.timer_ticks = 0
-        self.max_gui_share = 0.2  # most of the time frames may take while the network runs
+        self.max_gui_share = 0.2  # most of the time frames may take while the network runs ...
+        self.min_fps = 20.5  # ... except to keep at least this frame rate,
+        self.max_gui_share_min_fps = 0.24  # which may take this much (see _frame_wait)
         self.frame_cost = 0.0  # moving average of the CPU seconds a frame takes (copy, draw, paint)
         self._drawing = False
         self._status_at = 0.0
@@ -809,13 +813,18 @@ class Explorer(QtWidgets.QMainWindow):
         """Seconds until the next frame is due (<= 0: now).
 
         Frame periods count from the start of the previous frame: a frame costing c seconds
-        every c / max_gui_share seconds takes exactly max_gui_share of the time; the period is
-        at least 1 / fps, and half a second during a fast-forward.
+        every c / max_gui_share seconds takes exactly max_gui_share of the time. While the
+        network runs, the period is 1 / fps when frames are cheap enough, else c / max_gui_share;
+        but frames come at least min_fps times a second as long as that takes at most
+        max_gui_share_min_fps of the time. Half a second during a fast-forward.
         """
         if self.worker.mode == "ff":
             period = 0.5
         elif self.worker.busy:
-            period = max(self.min_frame_interval, self.frame_cost / self.max_gui_share)
+            cost = self.frame_cost
+            aimed = max(self.min_frame_interval, cost / self.max_gui_share)
+            floor = max(1.0 / self.min_fps, cost / self.max_gui_share_min_fps) if self.min_fps > 0 else aimed
+            period = min(aimed, floor)
         else:
             period = self.min_frame_interval
         return period - (now - self._frame_started)

@@ -48,30 +48,25 @@ def test_fast_curve_bounds_are_pyqtgraphs(qtbot):
     assert ours.boundingRect().height() > 0
 
 
-def test_lean_axis_lays_out_the_ticks_pyqtgraph_does(qtbot):
+def test_lean_axis_lays_out_the_ticks_pyqtgraph_does(explorer, net):
     from pymonn.ui._qt import QtGui, pg
-    from pymonn.ui.panels.base import LeanAxisItem, style_plot
+    from pymonn.ui.panels.base import LeanAxisItem
 
-    widgets = []
-    for axis in (LeanAxisItem("bottom"), pg.AxisItem("bottom")):
-        w = pg.PlotWidget(axisItems={"bottom": axis})
-        style_plot(w.getPlotItem(), "time (ms)", "v")
-        qtbot.addWidget(w)
-        w.resize(700, 300)
-        w.show()
-        widgets.append(w)
-    qtbot.waitExposed(widgets[1])
+    plot = explorer.panel("TracesPanel").plot  # its bottom axis is a LeanAxisItem
+    axis = plot.getAxis("bottom")
+    assert isinstance(axis, LeanAxisItem)
     image = QtGui.QImage(10, 10, QtGui.QImage.Format_ARGB32)
     for lo, span in ((0.0, 500.0), (1234.5, 500.0), (98_000.25, 1000.0), (3.0, 7.5)):
+        plot.setXRange(lo, lo + span, padding=0)
+        pg.QtWidgets.QApplication.processEvents()
         specs = []
-        for w in widgets:
-            w.getPlotItem().setXRange(lo, lo + span, padding=0)
-            pg.QtWidgets.QApplication.processEvents()
+        for layout in (LeanAxisItem.generateDrawSpecs, pg.AxisItem.generateDrawSpecs):  # ours, pyqtgraph's
             painter = QtGui.QPainter(image)
-            specs.append(w.getPlotItem().getAxis("bottom").generateDrawSpecs(painter))
+            specs.append(layout(axis, painter))
             painter.end()
         (axis_a, ticks_a, text_a), (axis_b, ticks_b, text_b) = specs
         assert (axis_a[1], axis_a[2]) == (axis_b[1], axis_b[2])
+
         def flat(specs):
             return [c for _, p1, p2 in specs for c in (p1.x(), p1.y(), p2.x(), p2.y())]
 
@@ -79,17 +74,14 @@ def test_lean_axis_lays_out_the_ticks_pyqtgraph_does(qtbot):
         assert [s for _, _, s in text_a] == [s for _, _, s in text_b]
         assert [c for r, _, _ in text_a for c in r.getRect()] == pytest.approx([c for r, _, _ in text_b for c in r.getRect()])
     # a y axis is not laid out again while only x scrolls
-    left = LeanAxisItem("left")
-    w = pg.PlotWidget(axisItems={"left": left})
-    qtbot.addWidget(w)
-    w.show()
-    w.getPlotItem().setYRange(-1, 1, padding=0)
-    pg.QtWidgets.QApplication.processEvents()
-    w.grab()
+    raster = explorer.panel("RasterPanel").rasters[id(net.exc)]
+    left = raster.getAxis("left")
+    explorer.step_frame(5)
+    explorer.grab()
+    assert isinstance(left, LeanAxisItem) and left.picture is not None
+    explorer.step_frame(5)  # the time axis scrolled
     assert left.picture is not None
-    w.getPlotItem().setXRange(10, 20, padding=0)
-    assert left.picture is not None
-    w.getPlotItem().setYRange(-2, 2, padding=0)
+    raster.setYRange(-10, 20, padding=0)
     assert left.picture is None
 
 
@@ -172,9 +164,13 @@ def test_frames_are_paced_by_their_cost(explorer, monkeypatch):
     assert explorer._frame_wait(100.0) == pytest.approx(1 / 24)
     monkeypatch.setattr(SimulationWorker, "busy", property(lambda self: True))
     assert explorer._frame_wait(100.0) == pytest.approx(1 / 24)
-    explorer.frame_cost = 0.015  # dear frames while running: spaced to keep drawing at 20 % of the time
-    assert explorer._frame_wait(100.0) == pytest.approx(0.015 / explorer.max_gui_share)
-    assert explorer._frame_wait(100.05) == pytest.approx(0.075 - 0.05)
+    explorer.frame_cost = 0.009  # dearer frames while running: spaced to keep drawing at 20 % of the time
+    assert explorer._frame_wait(100.0) == pytest.approx(0.009 / explorer.max_gui_share)
+    assert explorer._frame_wait(100.03) == pytest.approx(0.045 - 0.03)
+    explorer.frame_cost = 0.011  # 20 % would mean 18 fps: 20.5 fps, taking 22.5 % (at most 24 %)
+    assert explorer._frame_wait(100.0) == pytest.approx(1 / explorer.min_fps)
+    explorer.frame_cost = 0.015  # 20.5 fps would take 31 %: spaced to take 24 %
+    assert explorer._frame_wait(100.0) == pytest.approx(0.015 / explorer.max_gui_share_min_fps)
     explorer._on_timer()  # not due yet: no frame, and the timer sleeps until it is (at most 50 ms)
     assert 1 <= explorer.timer.interval() <= 50
 

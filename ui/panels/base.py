@@ -383,7 +383,10 @@ class FastCurve(pg.PlotCurveItem):
         return super().dataBounds(ax, frac, orthoRange)
 
     def viewTransformChanged(self) -> None:  # noqa: N802
-        pass  # the bounds are in data coordinates: a moving view does not change them
+        # the data bounds stay (kept per setData); the rectangle is rebuilt from them, cheaply,
+        # with the geometry change announced as pyqtgraph does (the scene's index stays right)
+        self._boundingRect = None
+        self.prepareGeometryChange()
 
     def boundingRect(self) -> QtCore.QRectF:  # noqa: N802
         if self._boundingRect is None:

@@ -162,6 +162,7 @@ class RasterPanel(Panel):
         self.selected_curves: dict[int, pg.PlotCurveItem] = {}
         self.rate_curves: dict[int, pg.PlotCurveItem] = {}
         self.rate_tops: dict[int, float] = {}
+        self.shades: dict[int, QtWidgets.QGraphicsRectItem] = {}
         self.markers: list = []
         self.last: dict[str, np.ndarray] = {}
         self.frames: dict[int, dict] = {}
@@ -188,14 +189,11 @@ class RasterPanel(Panel):
             raster.setMouseEnabled(x=True, y=False)
             raster.disableAutoRange()
             raster.hideButtons()
-            vb = raster.getViewBox()
-            shade = QtWidgets.QGraphicsRectItem(vb)  # the rate band's background, in the box's own pixels
+            shade = QtWidgets.QGraphicsRectItem()  # the rate band's background, fitted to the view each frame
             shade.setPen(pg.mkPen(None))
             shade.setBrush(pg.mkBrush(242, 242, 242))
-            shade.setZValue(-1e5)
-            place = (lambda *_, vb=vb, shade=shade, band=band: self._place_shade(vb, shade, band))
-            vb.sigResized.connect(place)
-            vb.sigYRangeChanged.connect(place)
+            raster.addItem(shade, ignoreBounds=True)
+            self.shades[id(g)] = shade
             image = SpikeImageItem(axisOrder="row-major")
             qc = QtGui.QColor(colour)
             # opaque white under the spikes: an image without alpha is drawn by a plain copy
@@ -213,16 +211,6 @@ class RasterPanel(Panel):
             self._set_rate_scale(g, 10.0)
         self.explorer.event_log.added.connect(self._mark_event)
         return self.glw
-
-    @staticmethod
-    def _place_shade(vb: pg.ViewBox, shade: QtWidgets.QGraphicsRectItem, band: float) -> None:
-        """Fit the band's background to the box (on resize; the y range is fixed otherwise)."""
-        try:
-            top = vb.mapFromView(QtCore.QPointF(0.0, 0.0)).y()
-            bottom = vb.mapFromView(QtCore.QPointF(0.0, -band)).y()
-            shade.setRect(QtCore.QRectF(0.0, min(top, bottom), vb.width(), abs(bottom - top)))
-        except RuntimeError:  # the box is being destroyed
-            pass
 
     def _set_rate_scale(self, g, top: float) -> None:
         """Map 0..``top`` Hz onto the band under the raster and label the left axis."""
@@ -282,6 +270,9 @@ class RasterPanel(Panel):
             t = its * dt
             vb = self.rasters[id(g)].getViewBox()
             x0, x1 = vb.viewRange()[0]  # one image column / row per screen pixel
+            band = self.rate_band * g.size
+            span = x1 - x0  # the band's background, wide enough for some panning between frames
+            self.shades[id(g)].setRect(QtCore.QRectF(x0 - 2 * span, -band, 5 * span, band))
             max_cols = max(50, int(vb.width() * (last - first + 1) * dt / max(x1 - x0, 1e-9)))
             y0, y1 = vb.viewRange()[1]
             max_rows = max(20, int(vb.height() * g.size / max(y1 - y0, 1e-9)))

@@ -99,9 +99,9 @@ class Explorer(QtWidgets.QMainWindow):
     steps_per_frame : int
         Steps the worker runs per GUI frame; 0 (default) runs as fast as it can.
     fps : float
-        Frame rate the timer aims at while the network runs (default 24), as long as drawing
-        takes at most ``max_gui_share`` of the time (attribute, default 0.2); beyond that,
-        frames are spaced so that it does (a frame costing c seconds every c / 0.2 seconds), but
+        Frame rate the timer aims at while the network runs (default 22), as long as drawing
+        takes at most ``max_gui_share`` of the time (attribute, default 0.18); beyond that,
+        frames are spaced so that it does (a frame costing c seconds every c / 0.18 seconds), but
         not below ``min_fps`` (attribute, default 20.5) while that takes at most
         ``max_gui_share_min_fps`` (default 0.24). Drawing and simulating never overlap (see
         :meth:`draw_frame`), so the simulation keeps the rest. When the network is paused, a
@@ -126,7 +126,7 @@ class Explorer(QtWidgets.QMainWindow):
 
     def __init__(self, net: Network, panels: Iterable | None = None, *, extra_panels: Iterable = (),
                  window_ms: float | None = None, buffer_steps: int | None = None, steps_per_frame: int = 0,
-                 fps: float = 24.0, settings: str | os.PathLike | None = None, restore_layout: bool = True,
+                 fps: float = 22.0, settings: str | os.PathLike | None = None, restore_layout: bool = True,
                  save_layout: bool = True, title: str | None = None, parent: QtWidgets.QWidget | None = None) -> None:
         ensure_app()
         super().__init__(parent)
@@ -158,7 +158,7 @@ class Explorer(QtWidgets.QMainWindow):
         self._drawn_iteration = -1
         self.frames_drawn = 0
         self.timer_ticks = 0
-        self.max_gui_share = 0.2  # most of the time frames may take while the network runs ...
+        self.max_gui_share = 0.18  # most of the time frames may take while the network runs ...
         self.min_fps = 20.5  # ... except to keep at least this frame rate,
         self.max_gui_share_min_fps = 0.24  # which may take this much (see _frame_wait)
         self.frame_cost = 0.0  # moving average of the CPU seconds a frame takes (copy, draw, paint)
@@ -167,6 +167,7 @@ class Explorer(QtWidgets.QMainWindow):
         self._speed = deque(maxlen=64)
         self._frame_times = deque(maxlen=64)
         self._frame_started = 0.0  # perf_counter() when the last frame began
+        self._frame_anchor = 0.0  # when the last timer frame was due (frames keep to this schedule)
         self._save_layout = bool(save_layout)
         self._settings_path = settings if settings is not None else os.environ.get("PYMONN_UI_SETTINGS")
         self.setWindowTitle(title or f"pymonn explorer: {net.describe()}")
@@ -812,8 +813,9 @@ class Explorer(QtWidgets.QMainWindow):
     def _frame_wait(self, now: float) -> float:
         """Seconds until the next frame is due (<= 0: now).
 
-        Frame periods count from the start of the previous frame: a frame costing c seconds
-        every c / max_gui_share seconds takes exactly max_gui_share of the time. While the
+        Frame periods count from when the previous frame was due (a frame that starts late
+        does not delay the next): a frame costing c seconds every c / max_gui_share seconds
+        takes exactly max_gui_share of the time. While the
         network runs, the period is 1 / fps when frames are cheap enough, else c / max_gui_share;
         but frames come at least min_fps times a second as long as that takes at most
         max_gui_share_min_fps of the time. Half a second during a fast-forward.
@@ -827,7 +829,7 @@ class Explorer(QtWidgets.QMainWindow):
             period = min(aimed, floor)
         else:
             period = self.min_frame_interval
-        return period - (now - self._frame_started)
+        return period - (now - self._frame_anchor)
 
     def _on_timer(self) -> None:
         if self._closed:
@@ -840,6 +842,10 @@ class Explorer(QtWidgets.QMainWindow):
             self._update_status()
         wait = self._frame_wait(now)
         if wait <= 0 and (self.net.iteration != self._drawn_iteration or self._dirty):
+            # keep to the schedule: a frame that starts a little late (the timer's resolution, the
+            # GIL held by the simulation) does not delay the next; one that is very late restarts it
+            period = now + wait - self._frame_anchor
+            self._frame_anchor = now + wait if -wait < 0.5 * period else now
             self.draw_frame()
             wait = self._frame_wait(time.perf_counter())
         # the timer wakes up when the next frame is due (at most 50 ms on: status, pacing, requests),

@@ -159,20 +159,40 @@ def test_time_axis_puts_every_linked_plot_on_the_window(explorer, net):
 def test_frames_are_paced_by_their_cost(explorer, monkeypatch):
     from pymonn.ui.worker import SimulationWorker
 
-    explorer._frame_started = 100.0
-    explorer.frame_cost = 0.004  # cheap frames: the frame rate asked for (24 fps)
-    assert explorer._frame_wait(100.0) == pytest.approx(1 / 24)
+    explorer._frame_anchor = 100.0
+    explorer.frame_cost = 0.004  # cheap frames: the frame rate asked for (22 fps)
+    assert explorer._frame_wait(100.0) == pytest.approx(1 / 22)
     monkeypatch.setattr(SimulationWorker, "busy", property(lambda self: True))
-    assert explorer._frame_wait(100.0) == pytest.approx(1 / 24)
-    explorer.frame_cost = 0.009  # dearer frames while running: spaced to keep drawing at 20 % of the time
-    assert explorer._frame_wait(100.0) == pytest.approx(0.009 / explorer.max_gui_share)
-    assert explorer._frame_wait(100.03) == pytest.approx(0.045 - 0.03)
-    explorer.frame_cost = 0.011  # 20 % would mean 18 fps: 20.5 fps, taking 22.5 % (at most 24 %)
+    assert explorer._frame_wait(100.0) == pytest.approx(1 / 22)
+    explorer.frame_cost = 0.0085  # dearer frames while running: spaced to keep drawing at 18 % of the time
+    assert explorer._frame_wait(100.0) == pytest.approx(0.0085 / explorer.max_gui_share)
+    assert explorer._frame_wait(100.03) == pytest.approx(0.0085 / 0.18 - 0.03)
+    explorer.frame_cost = 0.011  # 18 % would mean 16 fps: 20.5 fps, taking 22.5 % (at most 24 %)
     assert explorer._frame_wait(100.0) == pytest.approx(1 / explorer.min_fps)
     explorer.frame_cost = 0.015  # 20.5 fps would take 31 %: spaced to take 24 %
     assert explorer._frame_wait(100.0) == pytest.approx(0.015 / explorer.max_gui_share_min_fps)
-    explorer._on_timer()  # not due yet: no frame, and the timer sleeps until it is (at most 50 ms)
-    assert 1 <= explorer.timer.interval() <= 50
+    explorer._frame_anchor = 1e12  # not due yet: no frame, and the timer sleeps until it is (at most 50 ms)
+    frames = explorer.frames_drawn
+    explorer._on_timer()
+    assert explorer.frames_drawn == frames and 1 <= explorer.timer.interval() <= 50
+
+
+def test_frames_keep_to_their_schedule(explorer, net):
+    """A frame that starts late does not delay the next one: the frame rate stays the one aimed at."""
+    import time
+
+    explorer.step(3)
+    period = 1 / 22
+    explorer._frame_anchor = time.perf_counter() - period - 0.004  # due 4 ms ago (the timer woke late)
+    due = explorer._frame_anchor + period
+    net.simulate_iterations(1, progress=False)
+    explorer._on_timer()
+    assert explorer._frame_anchor == pytest.approx(due)  # the next is due one period after this one was
+    explorer._frame_anchor = time.perf_counter() - 10 * period  # far behind: the schedule restarts now
+    net.simulate_iterations(1, progress=False)
+    before = time.perf_counter()
+    explorer._on_timer()
+    assert explorer._frame_anchor >= before
 
 
 class Flicker(Behaviour):

@@ -338,7 +338,7 @@ class LIF(NeuronModel):
         held = self._held
         if not (v is held[0] and I is held[1] and ref is held[2] and fired is held[3]
                 and self._fused.pass_arrays is self._pass_held):
-            held = self._pack(v, I, ref, fired)
+            self._pack(v, I, ref, fired)
         store = self._store_I
         if not store:
             # I keeps only what other behaviours added: zero it once after a step in which some did
@@ -347,7 +347,7 @@ class LIF(NeuronModel):
             self._I_clean = first
         self._entry_fused(self._table, first, store, self._like)
 
-    def _pack(self, v, I, ref, fired) -> tuple:  # noqa: E741
+    def _pack(self, v, I, ref, fired) -> None:  # noqa: E741
         """A new address table for the fused kernel (and its compiled entry point)."""
         pa = self._fused.pass_arrays
         g0, g1, C = pa
@@ -357,4 +357,3 @@ class LIF(NeuronModel):
         self._tables = tab  # keeps the arrays alive with the table
         self._like = v.dtype.type(0)
         self._entry_fused = entry_point(lif_exp_step_packed, (tab.table, True, True, self._like))
-        return self._held

@@ -234,3 +234,45 @@ def test_explorer_recorders_take_one_step_call_and_record_what_core_recorders_do
     np.testing.assert_array_equal(i, b.behaviours[2]["fired.i"][b.behaviours[2]["fired.iteration"] > net.iteration - 40])
     rec.remove_all()
     assert all(not isinstance(x, ExplorerTraceRecorder) for g in (a, b) for x in g.behaviours.values())
+
+
+def _grab_array(widget) -> np.ndarray:
+    from pymonn.ui._qt import QtGui
+
+    q = widget.grab().toImage().convertToFormat(QtGui.QImage.Format_ARGB32)
+    ptr = q.constBits()
+    ptr.setsize(q.sizeInBytes())
+    rows = np.frombuffer(ptr, np.uint8).reshape(q.height(), q.bytesPerLine())[:, : 4 * q.width()]
+    return rows.reshape(q.height(), q.width(), 4).copy()
+
+
+def test_lean_axes_paint_the_pixels_pyqtgraphs_axes_do(qtbot):
+    """Painted directly (bottom) or from a device pixmap (left), the axes look like pyqtgraph's."""
+    from pymonn.ui._qt import QtWidgets, pg
+    from pymonn.ui.panels.base import LeanAxisItem, style_plot
+
+    widgets = []
+    for lean in (True, False):
+        axes = {"bottom": LeanAxisItem("bottom"), "left": LeanAxisItem("left")} if lean else {}
+        w = pg.PlotWidget(background="w", axisItems=axes)
+        qtbot.addWidget(w)
+        style_plot(w.getPlotItem(), "time (ms)", "v")
+        w.getPlotItem().hideButtons()
+        w.resize(520, 260)
+        w.setXRange(1234.5, 1734.5, padding=0)
+        w.setYRange(-80.0, 40.0, padding=0)
+        w.show()
+        qtbot.waitExposed(w)
+        widgets.append(w)
+    ours, theirs = (w.getPlotItem() for w in widgets)
+    assert ours.getAxis("left").cacheMode() == QtWidgets.QGraphicsItem.DeviceCoordinateCache
+    assert ours.getAxis("bottom").cacheMode() == QtWidgets.QGraphicsItem.NoCache  # it changes every frame
+    for shift in (0.0, 37.25, 512.0):  # scrolled: the bottom axis is laid out again, the left one is not
+        for plot in (ours, theirs):
+            plot.setXRange(1234.5 + shift, 1734.5 + shift, padding=0)
+        a, b = (_grab_array(w) for w in widgets)
+        assert a.shape == b.shape
+        differ = np.any(a != b, axis=-1)
+        assert (a[..., :3] < 128).any(axis=-1).sum() > 500  # the labels and ticks are there
+        assert differ.mean() < 0.002, f"{differ.sum()} pixels differ after a shift of {shift}"
+    assert ours.getAxis("bottom").picture is not None and ours.getAxis("bottom")._specs is not None

@@ -399,6 +399,16 @@ class FastCurve(pg.PlotCurveItem):
         return self._boundingRect
 
 
+class _LaidOut:
+    """Stands for the axis picture of a :class:`LeanAxisItem` (painted directly, never played)."""
+
+    def play(self, painter: QtGui.QPainter) -> None:  # pragma: no cover - pyqtgraph's paint is overridden
+        raise RuntimeError("a LeanAxisItem paints its layout directly")
+
+
+_LAID_OUT = _LaidOut()
+
+
 class LeanAxisItem(pg.AxisItem):
     """An ``AxisItem`` for plots that scroll: the same ticks and labels, a cheaper redraw.
 
@@ -407,11 +417,51 @@ class LeanAxisItem(pg.AxisItem):
     string, and with one tick level (``maxTickLevel=0``, what :func:`style_plot` sets) the layout is
     done in a few lines. Other configurations (fixed ticks, several levels) use pyqtgraph's code.
     An axis whose range did not change (the y axis of a plot scrolling in x) is not laid out again.
+
+    The axis is painted straight onto the view's painter instead of being recorded into a
+    ``QPicture`` and played back (pyqtgraph's way: twice the drawing for an axis laid out every
+    frame); the layout is kept until something invalidates it (``picture`` set to None, as
+    pyqtgraph does). A vertical axis (which does not scroll) is kept as a pixmap in device
+    coordinates (``DeviceCoordinateCache``): a frame that repaints the plot next to it copies the
+    pixmap instead of drawing ticks and labels again; any ``update()`` of the axis renews it.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._text_sizes: dict[str, tuple[float, float]] = {}
+        self._specs: tuple | None = None
+        if self.orientation in ("left", "right"):
+            self.setCacheMode(QtWidgets.QGraphicsItem.DeviceCoordinateCache)
+
+    def paint(self, p: QtGui.QPainter, opt: Any, widget: Any) -> None:
+        p.save()
+        try:
+            if self.picture is None:
+                if self.style["tickFont"] is not None:
+                    p.setFont(self.style["tickFont"])
+                self._specs = self.generateDrawSpecs(p)
+                self.picture = _LAID_OUT  # what pyqtgraph tests for 'laid out'; set to None to renew
+            if self._specs is not None:
+                self._draw_specs(p, *self._specs)
+        finally:
+            p.restore()
+
+    def _draw_specs(self, p: QtGui.QPainter, axis_spec: tuple, tick_specs: list, text_specs: list) -> None:
+        """pyqtgraph's ``drawPicture`` on a painter of the view (the clip intersected, not replaced)."""
+        p.setRenderHint(QtGui.QPainter.Antialiasing, False)
+        p.setRenderHint(QtGui.QPainter.TextAntialiasing, True)
+        pen, p1, p2 = axis_spec
+        p.setPen(pen)
+        p.drawLine(p1, p2)
+        for pen, p1, p2 in tick_specs:
+            p.setPen(pen)
+            p.drawLine(p1, p2)
+        if self.style["tickFont"] is not None:
+            p.setFont(self.style["tickFont"])
+        p.setPen(self.textPen())
+        p.setClipRect(self.boundingRect().toAlignedRect(), QtCore.Qt.IntersectClip)
+        for rect, flags, text in text_specs:
+            p.drawText(rect, int(flags), text)
 
     def setStyle(self, **kwds: Any) -> None:  # noqa: N802
         self._text_sizes = {}

@@ -29,7 +29,7 @@ from ..recording import Need
 
 __all__ = ["Panel", "FrameView", "register_panel", "registered_panels", "Need", "GROUP_COLOURS",
            "group_colour", "vector_variables", "grid_layout", "style_plot", "find_threshold", "window_trains", "sticky_range",
-           "IndexedImageItem", "FastCurve", "LeanAxisItem"]
+           "IndexedImageItem", "FastCurve", "LeanAxisItem", "LevelLine"]
 
 GROUP_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"]
 
@@ -525,3 +525,51 @@ class LeanAxisItem(pg.AxisItem):
             self._tallest = tallest
             self._updateMaxTextSize(tallest)
         return (self.pen(), span[0], span[1]), tick_specs, text_specs
+
+
+class LevelLine(QtWidgets.QGraphicsLineItem):
+    """A horizontal (``angle=0``) or vertical (``angle=90``) line at a data value, drawn by Qt alone.
+
+    Used instead of pyqtgraph's ``InfiniteLine`` for lines that only mark a value (a threshold,
+    an event time): an ``InfiniteLine`` works out its bounding rectangle in Python whenever its
+    view moves, which on a scrolling time axis costs 0.1-0.2 ms per line and frame; this one is a
+    plain ``QGraphicsLineItem`` in data coordinates over ``span`` (the other coordinate's range,
+    clipped by the view), so a frame costs it nothing in Python. ``value()`` / ``setValue()`` as
+    with ``InfiniteLine``; ``set_span(lo, hi)`` sets how far it reaches.
+    """
+
+    def __init__(self, value: float = 0.0, angle: float = 0, pen: Any = None,
+                 span: tuple[float, float] = (0.0, 1.0)) -> None:
+        super().__init__()
+        if angle not in (0, 90):
+            raise ValueError(f"LevelLine: angle must be 0 or 90, not {angle!r}")
+        self.angle = angle
+        self._value = float(value)
+        self._span = (float(span[0]), float(span[1]))
+        self.setPen(pg.mkPen(pen) if pen is not None else pg.mkPen("#888888"))
+        self._place()
+
+    def _place(self) -> None:
+        (lo, hi), v = self._span, self._value
+        if self.angle == 0:
+            self.setLine(lo, v, hi, v)
+        else:
+            self.setLine(v, lo, v, hi)
+
+    def value(self) -> float:
+        """Where the line is (y for a horizontal line, x for a vertical one)."""
+        return self._value
+
+    def setValue(self, value: float) -> None:  # noqa: N802 (pyqtgraph naming)
+        """Move the line to ``value``."""
+        value = float(value)
+        if value != self._value:
+            self._value = value
+            self._place()
+
+    def set_span(self, lo: float, hi: float) -> None:
+        """Let the line reach from ``lo`` to ``hi`` along its direction (data coordinates)."""
+        span = (float(lo), float(hi))
+        if span != self._span:
+            self._span = span
+            self._place()

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from .._qt import Qt, QtCore, QtGui, QtWidgets, pg
-from .base import FastCurve, FrameView, IndexedImageItem, LeanAxisItem, Need, Panel, group_colour, style_plot
+from .base import FastCurve, FrameView, IndexedImageItem, LeanAxisItem, LevelLine, Need, Panel, group_colour, style_plot
 
 
 def _nice_step(value: float, up: bool = False) -> float:
@@ -231,8 +231,15 @@ class RasterPanel(Panel):
         return self.rate_tops[id(group)]
 
     def _mark_event(self, event) -> None:
-        for plot in self.rasters.values():
-            line = pg.InfiniteLine(pos=event.t, angle=90, pen=pg.mkPen("#888888", width=1, style=Qt.DashLine))
+        pen = pg.mkPen("#888888", width=1, style=Qt.DashLine)
+        for g in self.groups:
+            plot = self.rasters.get(id(g))
+            if plot is None:
+                continue
+            # a plain Qt line over the plot's height (rate band included; the view clips it): no
+            # Python per frame, however many events have been marked
+            band = self.rate_band * g.size
+            line = LevelLine(event.t, angle=90, pen=pen, span=(-2.0 * band - 1.0, 2.0 * g.size + 1.0))
             line.setToolTip(f"{event.kind}: {event.target} {event.text}")
             plot.addItem(line, ignoreBounds=True)
             self.markers.append((plot, line))

@@ -7,7 +7,18 @@ from typing import Any
 import numpy as np
 
 from .._qt import Qt, QtWidgets, pg
-from .base import FastCurve, FrameView, LeanAxisItem, Need, Panel, find_threshold, sticky_range, style_plot, vector_variables
+from .base import (
+    FastCurve,
+    FrameView,
+    LeanAxisItem,
+    LevelLine,
+    Need,
+    Panel,
+    find_threshold,
+    sticky_range,
+    style_plot,
+    vector_variables,
+)
 
 TRACE_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"]
 
@@ -83,14 +94,22 @@ class TracesPanel(Panel):
         # no label on the line (a label moves with the scrolling view, repositioned every frame): the
         # legend names it, with a sample item that is never drawn in the plot
         pen = pg.mkPen("#e00000", width=1, style=Qt.DashLine)
-        self.threshold = pg.InfiniteLine(angle=0, pen=pen)
+        # a plain Qt line (no Python per frame, unlike pyqtgraph's InfiniteLine), kept a window wider
+        # than the visible x range on each side
+        self.threshold = LevelLine(0.0, angle=0, pen=pen)
         self._threshold_sample = pg.PlotDataItem(pen=pen)
         self.plot.addItem(self.threshold, ignoreBounds=True)
         self.threshold.hide()
+        self.plot.getViewBox().sigXRangeChanged.connect(self._fit_threshold)
         self.explorer.time_axis.link(self.plot)
         lay.addWidget(self.plot_widget, 1)
         self.on_selection(self.selection)
         return box
+
+    def _fit_threshold(self, _view: Any = None, x_range: Any = None) -> None:
+        x0, x1 = x_range if x_range is not None else self.plot.getViewBox().viewRange()[0]
+        span = x1 - x0
+        self.threshold.set_span(x0 - span, x1 + span)
 
     def _variable_chosen(self, name: str) -> None:
         g = self.selection.group

@@ -147,11 +147,18 @@ def test_selection_propagates_to_every_panel(qtbot, explorer, net):
     # a drag over the first two rows of exc (8 x 8 grid)
     grid.select_rect(net.exc, 0, 0, 8, 2)
     assert list(explorer.selection.indices) == list(range(16))
+    explorer.step_frame(20)  # the overlay moves to exc: inh's is cleared, exc's shows rows 0..15
+    assert len(raster.selected_curves[id(net.inh)].getData()[0]) == 0
+    sel_x, sel_y = raster.selected_curves[id(net.exc)].getData()
+    _, i = raster.spikes(net.exc)
+    assert sel_x.size // 2 == np.isin(i, np.arange(16)).sum() > 0
+    assert set(np.unique(np.round(sel_y[0::2] - 0.05).astype(int))) <= set(range(16))
     grid.select_all(net.exc)  # double click
     assert explorer.selection.indices.size == net.exc.size
-    # the trace recorder moved to the selected group: traces of exc again
+    # the trace recorder moved to exc with the selection (20 steps ago): traces of exc again
     explorer.step_frame(5)
-    assert traces.curves[0].getData()[1].size == 5
+    assert traces.curves[0].getData()[1].size == 20 + 5
+    assert len(raster.selected_curves[id(net.exc)].getData()[0]) == 0  # all of exc: no overlay
 
 
 def test_weights_dense_matrix_fields_and_histogram(explorer, net):

@@ -267,6 +267,15 @@ class RasterPanel(Panel):
         y[1::2] += 0.45
         return x, y
 
+    def _selected_mask(self, group, indices: np.ndarray) -> np.ndarray:
+        """A boolean per neuron of ``group``: selected (kept between frames while the selection stays)."""
+        key = (id(group), indices.tobytes())
+        if getattr(self, "_mask_key", None) != key:
+            mask = np.zeros(group.size, dtype=bool)
+            mask[indices] = True
+            self._mask_key, self._mask = key, mask
+        return self._mask
+
     def update(self, data: dict) -> None:
         sel = self.selection
         for g in self.groups:
@@ -288,11 +297,12 @@ class RasterPanel(Panel):
             image.set_cells(cells, shape)  # no count array: a binary image scattered from the cells
             image.setRect(QtCore.QRectF((first - 1) * dt, 0.0, (last - first + 1) * dt, float(g.size)))
             frame = self.frames[id(g)] = _Frame(cells=cells, shape=shape, first=first, last=last, t=t, i=i)
+            curve = self.selected_curves[id(g)]
             if sel.group is g and sel.indices.size and sel.indices.size < g.size:
-                mask = np.isin(i, sel.indices)
-                self.selected_curves[id(g)].setData(*self._pairs(t[mask], i[mask]))
-            else:
-                self.selected_curves[id(g)].setData(x=np.empty(0), y=np.empty(0))
+                mask = self._selected_mask(g, sel.indices)[i]  # a lookup per spike (np.isin sorts)
+                curve.setData(*self._pairs(t[mask], i[mask]))
+            elif curve.xData is None or len(curve.xData):  # cleared once, not every frame
+                curve.setData(x=np.empty(0), y=np.empty(0))
             self.rate_curves[id(g)].setData(rate_t, rate)
             peak = float(rate.max()) if rate.size else 0.0
             top = self.rate_tops[id(g)]

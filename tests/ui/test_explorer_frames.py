@@ -315,3 +315,33 @@ def test_event_markers_and_threshold_are_plain_qt_lines(explorer, net):
     for panel in (raster, traces):
         for view in explorer._graphics_views(panel):
             assert not [item for item in view.scene().items() if isinstance(item, pg.InfiniteLine)]
+
+
+def test_trace_legend_is_kept_as_pixmaps_and_follows_the_selection(explorer, net):
+    from pymonn.ui._qt import QtWidgets
+
+    traces = explorer.panel("TracesPanel")
+
+    def tree(item):
+        out = [item]
+        for child in item.childItems():
+            out += tree(child)
+        return out
+
+    def labels():
+        return [label.text for _, label in traces.legend.items]
+
+    explorer.selection.set(net.exc, [3])
+    explorer.step_frame(5)
+    assert labels() == ["#3", "group mean", "threshold"]
+    explorer.selection.set(net.exc, [1, 4])
+    explorer.step_frame(5)
+    assert labels() == ["#1", "#4", "group mean", "threshold"]
+    items = tree(traces.legend)
+    assert len(items) > 8
+    assert all(it.cacheMode() == QtWidgets.QGraphicsItem.DeviceCoordinateCache for it in items)
+    # a sample shows whether its curve is visible: the pixmaps are renewed when that changes
+    assert traces._legend_cached[1] == (True, True, True, True)
+    traces.curves[1].hide()
+    explorer.step_frame(1)
+    assert traces.curves[1].isVisible() and traces._legend_cached[1] == (True, True, True, True)

@@ -29,7 +29,7 @@ from ..recording import Need
 
 __all__ = ["Panel", "FrameView", "register_panel", "registered_panels", "Need", "GROUP_COLOURS",
            "group_colour", "vector_variables", "grid_layout", "style_plot", "find_threshold", "window_trains", "sticky_range",
-           "IndexedImageItem", "FastCurve", "LeanAxisItem", "LevelLine"]
+           "IndexedImageItem", "FastCurve", "LeanAxisItem", "LevelLine", "cache_item_tree"]
 
 GROUP_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"]
 
@@ -283,6 +283,20 @@ def find_threshold(group) -> tuple[float | None, str]:
             if isinstance(value, np.ndarray) and value.size and value.dtype.kind == "f":
                 return float(np.mean(value)), name
     return None, ""
+
+
+def cache_item_tree(item: QtWidgets.QGraphicsItem) -> None:
+    """Keep ``item`` and everything under it as device pixmaps (``DeviceCoordinateCache``).
+
+    For static decorations over a plot that is repainted every frame (a legend): Qt then copies
+    their pixels instead of laying out and drawing their text again. An item's ``update()``
+    renews its pixmap, so a changed legend shows at once. Call it again after adding children.
+    """
+    stack = [item]
+    while stack:
+        it = stack.pop()
+        it.setCacheMode(QtWidgets.QGraphicsItem.DeviceCoordinateCache)
+        stack.extend(it.childItems())
 
 
 class IndexedImageItem(pg.ImageItem):

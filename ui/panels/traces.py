@@ -14,6 +14,7 @@ from .base import (
     LevelLine,
     Need,
     Panel,
+    cache_item_tree,
     find_threshold,
     sticky_range,
     style_plot,
@@ -157,7 +158,7 @@ class TracesPanel(Panel):
             self._label_for = data["var"]
             self.plot.setLabel("left", data["var"], color="#222222")
         t, values, cols = data["t"], data["values"], data["cols"]
-        legend = (id(data["group"]), tuple(int(c) for c in cols))
+        legend = (id(data["group"]), tuple(int(c) for c in cols), data["threshold"] is not None)
         if legend != getattr(self, "_legend_for", None):
             self._legend_for = legend
             self.legend.clear()
@@ -178,6 +179,14 @@ class TracesPanel(Panel):
             elif curve.isVisible():
                 curve.setData([], [])
                 curve.hide()
+        # the legend is static over a plot repainted every frame: kept as pixmaps, renewed when its
+        # entries or their curves' visibility (which a sample shows) change
+        cached = (legend, tuple(sample.item.isVisible() for sample, _ in self.legend.items))
+        if cached != getattr(self, "_legend_cached", None):
+            self._legend_cached = cached
+            cache_item_tree(self.legend)
+            for sample, _ in self.legend.items:
+                sample.update()
         mean = np.asarray(data["mean"]).reshape(-1)
         self.mean_curve.setData(data["mean_t"], mean)
         parts = [np.asarray(values, dtype=np.float64).ravel(), mean.astype(np.float64)]

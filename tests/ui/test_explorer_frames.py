@@ -132,7 +132,7 @@ def test_spike_image_pixels_follow_the_cells_across_frames(qtbot):
     for item in (ours, theirs):
         item.setLookupTable(lut)
     rng = np.random.default_rng(4)
-    for shape in [(20, 30), (20, 30), (20, 30), (11, 17), (11, 17)]:  # the cells of the last frame are cleared
+    for shape in [(20, 30), (20, 30), (30, 20), (11, 17), (11, 17)]:  # the last frame's cells are cleared
         cells = np.unique(rng.integers(0, shape[0] * shape[1], 40))
         ours.set_cells(cells, shape)
         binary = np.zeros(shape[0] * shape[1], np.ubyte)

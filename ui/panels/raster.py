@@ -63,13 +63,24 @@ class SpikeImageItem(IndexedImageItem):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._pixels: np.ndarray | None = None
         self._lit = np.empty(0, np.int64)
+        self._binary: np.ndarray | None = None
+        self._binary_lit = np.empty(0, np.int64)
         self._pixels_for: np.ndarray | None = None
         super().__init__(*args, **kwargs)
 
     def set_cells(self, cells: np.ndarray, shape: tuple[int, int]) -> None:
-        """Show the spikes falling in the flat cells ``cells`` of a ``shape`` (rows, cols) grid."""
-        binary = np.zeros(shape[0] * shape[1], np.ubyte)
+        """Show the spikes falling in the flat cells ``cells`` of a ``shape`` (rows, cols) grid.
+
+        The binary image is kept between frames too (the previous frame's cells cleared, the new
+        ones set): a fresh half-megabyte array per frame costs more than the spikes do.
+        """
+        binary = self._binary
+        if binary is None or binary.size != shape[0] * shape[1]:
+            binary = self._binary = np.zeros(shape[0] * shape[1], np.ubyte)
+        else:
+            binary[self._binary_lit] = 0
         binary[cells] = 1
+        self._binary_lit = cells
         table = self._colour_table()
         if table is not None and self._opaque and len(table) >= 2:
             pixels = self._pixels

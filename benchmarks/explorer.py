@@ -9,11 +9,12 @@ gives the median over the rounds. While the explorer runs, the GUI thread waits 
 (as under ``app.exec_()``), so the measurement includes the timer and every event it handles.
 On a shared 2-core machine the load of other processes moves single runs by +-10 %: compare
 medians of several runs. ``--all-visible`` adds a third setup with every panel on screen
-at once (no tabs), the worst case. On a virtual machine whose host is busy, the two threads
-that take turns (worker, GUI) can lose a quarter of their CPU time to the host (the explorer's
-process then gets about 75 % of a core while the bare loop gets 99 %; ``cpu`` in the round
-results); ``taskset -c 0 python benchmarks/explorer.py`` (both setups on one core) removes
-most of that noise.
+at once (no tabs), the worst case. Two threads that take turns (worker, GUI) on two cores lost
+a quarter of their CPU time on this VM (the process got about 75 % of a core while the bare loop
+got 99 %), so the explorer now keeps both on one core while it is open (``share_core``, see
+``pymonn.ui.affinity``; 64 % -> 72-93 % of bare speed). The bare rounds run on the GUI thread, so
+they run on that same core too. ``taskset -c 0 python benchmarks/explorer.py`` pins the whole
+process as well.
 
 Targets (issue 5): at least 70 % of the bare speed, at least 20 frames per second.
 

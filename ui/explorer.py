@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 import traceback
 import weakref
@@ -17,6 +18,7 @@ from pymonn import Network
 from pymonn.errors import ConfigurationError, ConfigurationTypeError, PymonnError
 
 from ._qt import Qt, QtCore, QtGui, QtWidgets, ensure_app, pg, pyqtSignal
+from .affinity import pin_calling_thread, restore_calling_thread, shared_core
 from .events import EventLog
 from .panels import DEFAULT_PANELS, FrameView, Panel, registered_panels
 from .parameters import assign, find_parameter, parse_value
@@ -113,6 +115,11 @@ class Explorer(QtWidgets.QMainWindow):
         Restore the layout saved by the previous explorer (default True).
     save_layout : bool
         Save the layout on close (default True).
+    share_core : bool
+        Keep the GUI thread and the simulation worker on one CPU core while the window is open
+        (default True; Linux only, the GUI thread's affinity is restored on close): they take
+        turns anyway, and handing the GIL between cores cost up to a fifth of the speed (see
+        ``pymonn.ui.affinity``).
 
     Notes
     -----
@@ -127,7 +134,8 @@ class Explorer(QtWidgets.QMainWindow):
     def __init__(self, net: Network, panels: Iterable | None = None, *, extra_panels: Iterable = (),
                  window_ms: float | None = None, buffer_steps: int | None = None, steps_per_frame: int = 0,
                  fps: float = 22.0, settings: str | os.PathLike | None = None, restore_layout: bool = True,
-                 save_layout: bool = True, title: str | None = None, parent: QtWidgets.QWidget | None = None) -> None:
+                 save_layout: bool = True, title: str | None = None, parent: QtWidgets.QWidget | None = None,
+                 share_core: bool = True) -> None:
         ensure_app()
         super().__init__(parent)
         if not isinstance(net, Network):
@@ -203,6 +211,11 @@ class Explorer(QtWidgets.QMainWindow):
         self.worker.progress.connect(self._ff_progress)
         self.worker.finished.connect(self._ff_finished)
         self.worker.failed.connect(self._worker_failed)
+        # both threads on one core while the window is open (see affinity.py: the GIL makes them take
+        # turns anyway, and handing it across cores cost a fifth of the simulation's speed)
+        self.worker.cpu = shared_core() if share_core else None
+        self._gui_affinity = pin_calling_thread(self.worker.cpu)
+        self._gui_thread = threading.get_ident()
         self.thread.start()
         self._finalizer = weakref.finalize(self, _stop_worker, self.worker, self.thread)
         self.min_frame_interval = 1.0 / fps
@@ -946,6 +959,9 @@ class Explorer(QtWidgets.QMainWindow):
         self._closed = True
         self.timer.stop()
         self._finalizer()
+        if threading.get_ident() == self._gui_thread:
+            restore_calling_thread(self._gui_affinity)
+            self._gui_affinity = None
         with self.lock.hold():
             self.recordings.remove_all()
         if self._save_layout:

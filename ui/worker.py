@@ -15,6 +15,7 @@ import traceback
 from contextlib import contextmanager
 
 from ._qt import QtCore, pyqtSignal, pyqtSlot
+from .affinity import calling_thread_affinity, pin_calling_thread
 
 
 class SimulationLock:
@@ -114,6 +115,8 @@ class SimulationWorker(QtCore.QObject):
         self._shutdown = False
         self.step_seconds = 0.0  # moving average of wall time per step inside batches
         self.last_error: str | None = None
+        self.cpu: int | None = None  # the core the thread pins itself to when it starts (see affinity.py)
+        self.affinity: set[int] | None = None  # the thread's affinity once it runs (for tests)
 
     # -- control (GUI thread) -------------------------------------------------------------------
     def run(self) -> None:
@@ -182,6 +185,8 @@ class SimulationWorker(QtCore.QObject):
     @pyqtSlot()
     def loop(self) -> None:
         """Wait for work and do it in batches until :meth:`shutdown`."""
+        pin_calling_thread(self.cpu)
+        self.affinity = calling_thread_affinity()
         while True:
             with self._cv:
                 while not self._shutdown and (

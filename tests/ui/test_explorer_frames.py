@@ -11,18 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from pymonn.ui.recording import ExplorerTraceRecorder, Need, RecordingManager
+from ui_helpers import image_pixels
 
 from pymonn import Behaviour, EventRecorder, Network, NeuronGroup, Recorder, analysis
-
-
-def _pixels(item) -> np.ndarray:
-    from pymonn.ui._qt import QtGui
-
-    item.render()
-    q = item.qimage.convertToFormat(QtGui.QImage.Format_ARGB32)
-    ptr = q.constBits()
-    ptr.setsize(q.sizeInBytes())
-    return np.frombuffer(ptr, np.uint8).reshape(q.height(), q.bytesPerLine())[:, : 4 * q.width()].copy()
 
 
 def test_fast_curve_bounds_are_pyqtgraphs(qtbot):
@@ -139,7 +130,7 @@ def test_spike_image_pixels_follow_the_cells_across_frames(qtbot):
         binary[cells] = 1
         theirs.setImage(binary.reshape(shape), autoLevels=False, levels=(0, 1))
         np.testing.assert_array_equal(ours.image, binary.reshape(shape))
-        np.testing.assert_array_equal(_pixels(ours), _pixels(theirs))
+        np.testing.assert_array_equal(image_pixels(ours), image_pixels(theirs))
 
 
 def test_time_axis_puts_every_linked_plot_on_the_window(explorer, net):

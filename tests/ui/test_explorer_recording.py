@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from pymonn.ui.recording import ExplorerTraceRecorder, Need, RecordingManager
+from ui_helpers import image_pixels
 
 from pymonn import Behaviour, EventRecorder, Network, NeuronGroup, Recorder
 
@@ -76,16 +77,6 @@ def test_lean_trace_recorder_matches_the_core_recorder():
     np.testing.assert_array_equal(ours.iterations, np.arange(44, 61))
 
 
-def _pixels(item) -> np.ndarray:
-    from pymonn.ui._qt import QtGui
-
-    item.render()
-    q = item.qimage.convertToFormat(QtGui.QImage.Format_ARGB32)
-    ptr = q.constBits()
-    ptr.setsize(q.sizeInBytes())
-    return np.frombuffer(ptr, np.uint8).reshape(q.height(), q.bytesPerLine())[:, : 4 * q.width()].copy()
-
-
 @pytest.mark.parametrize("kind", ["binary", "float"])
 def test_indexed_image_item_renders_like_pyqtgraph(qtbot, kind):
     from pymonn.ui._qt import pg
@@ -105,7 +96,7 @@ def test_indexed_image_item_renders_like_pyqtgraph(qtbot, kind):
         item.setLookupTable(lut)
         item.setImage(data, autoLevels=False, levels=levels)
     np.testing.assert_array_equal(ours.image, data)
-    np.testing.assert_array_equal(_pixels(ours), _pixels(theirs))
+    np.testing.assert_array_equal(image_pixels(ours), image_pixels(theirs))
 
 
 def test_hidden_panel_is_not_drawn_until_shown(qtbot, explorer):

@@ -93,3 +93,14 @@ def recorded_spikes(group, t_start: float, t_stop: float):
     t, i = rec["fired.t"], rec["fired.i"]
     keep = (t > t_start + 1e-9) & (t <= t_stop + 1e-9)
     return t[keep], i[keep].astype(np.int64)
+
+
+def image_pixels(item) -> np.ndarray:
+    """The RGBA bytes an image item renders (rows x 4*width), for comparing two items pixel by pixel."""
+    from pymonn.ui._qt import QtGui
+
+    item.render()
+    q = item.qimage.convertToFormat(QtGui.QImage.Format_ARGB32)
+    ptr = q.constBits()
+    ptr.setsize(q.sizeInBytes())
+    return np.frombuffer(ptr, np.uint8).reshape(q.height(), q.bytesPerLine())[:, : 4 * q.width()].copy()

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-import pathlib
-
 import pytest
-
-EXAMPLES = pathlib.Path(__file__).resolve().parents[2] / "examples"
+from example_loader import load
 
 #: Brian2 2.9 running the same model (scale 0.4: 4,000 + 1,000 neurons, C_E = 400, J = 0.25 mV),
 #: 600 ms, statistics after 100 ms: (rate in Hz, mean CV of the ISIs of the first 1,000 neurons).
 BRIAN2_AT_04 = {"SR": (311.8, 0.007), "AI": (40.1, 0.72), "SI": (59.1, 1.04), "SIslow": (11.8, 0.56)}
-
-
-def load(name: str):
-    spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")

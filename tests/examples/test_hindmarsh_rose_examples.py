@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
-import pathlib
 import re
 import subprocess
 import sys
 
 import numpy as np
-
-EXAMPLES = pathlib.Path(__file__).resolve().parents[2] / "examples"
+from example_loader import EXAMPLES, load
 
 #: The rows printed in the Rust seed's README (time ms, x, y, z, I).
 SEED_ROWS = np.array([
@@ -25,13 +22,6 @@ SEED_ROWS = np.array([
     [70, -0.7555971412972287, -2.643983632803613, 4.379691971608132, 5],
     [80, -0.7433523092777098, -2.5644404689712217, 4.37959420375446, 5],
 ])
-
-
-def load(name: str):
-    spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def parse_csv(text: str) -> np.ndarray:

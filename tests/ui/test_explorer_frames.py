@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from pymonn.ui.recording import ExplorerTraceRecorder, Need, RecordingManager
-from ui_helpers import image_pixels
+from ui_helpers import Flicker, image_pixels
 
-from pymonn import Behaviour, EventRecorder, Network, NeuronGroup, Recorder, analysis
+from pymonn import EventRecorder, Network, NeuronGroup, Recorder, analysis
 
 
 def test_fast_curve_bounds_are_pyqtgraphs(qtbot):
@@ -202,20 +202,10 @@ def test_frames_keep_to_their_schedule(explorer, net, monkeypatch):
     assert explorer._frame_anchor == clock.now
 
 
-class Flicker(Behaviour):
-    def initialize(self, n):
-        n.fired = n.vector(bool)
-        n.v = n.vector("uniform")
-
-    def iteration(self, n):
-        n.fired = n.vector("uniform") < 0.2
-        n.v = n.vector("uniform")
-
-
 def test_explorer_recorders_take_one_step_call_and_record_what_core_recorders_do():
     net = Network(seed=5, dt=0.5)
-    a = NeuronGroup(net, 30, {1: Flicker(), 2: EventRecorder("fired"), 3: Recorder(["v"])})
-    b = NeuronGroup(net, 12, {1: Flicker(), 2: EventRecorder("fired")})
+    a = NeuronGroup(net, 30, {1: Flicker(p=0.2), 2: EventRecorder("fired"), 3: Recorder(["v"])})
+    b = NeuronGroup(net, 12, {1: Flicker(p=0.2), 2: EventRecorder("fired")})
     net.initialize()
     rec = RecordingManager(net, buffer_steps=40)
     for g in (a, b):

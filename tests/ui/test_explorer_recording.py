@@ -10,19 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from pymonn.ui.recording import ExplorerTraceRecorder, Need, RecordingManager
-from ui_helpers import image_pixels
+from ui_helpers import Flicker, image_pixels
 
-from pymonn import Behaviour, EventRecorder, Network, NeuronGroup, Recorder
-
-
-class Flicker(Behaviour):
-    def initialize(self, n):
-        n.fired = n.vector(bool)
-        n.v = n.vector("uniform")
-
-    def iteration(self, n):
-        n.fired = n.vector("uniform") < 0.15
-        n.v = n.vector("uniform")
+from pymonn import EventRecorder, Network, NeuronGroup, Recorder
 
 
 def flicker_net(size: int = 40):

@@ -9,7 +9,7 @@ from pymonn.ui.panels import Need, Panel, register_panel
 from pymonn.ui.panels.base import _REGISTERED
 from pymonn.ui.parameters import Parameter, describe_value, parse_value
 from pymonn.ui.recording import ExplorerEventRecorder, rows_from, tail_rows
-from ui_helpers import small_network
+from ui_helpers import Flicker, small_network
 
 from pymonn import Behaviour, EventRecorder, Network, NeuronGroup
 from pymonn.buffers import RowBuffer
@@ -171,14 +171,7 @@ def test_ring_readers_agree_with_the_buffer(cap, n):
 def test_explorer_event_recorder_records_like_the_core_one():
     net = Network(seed=2)
 
-    class Flicker(Behaviour):
-        def initialize(self, n):
-            n.fired = n.vector(bool)
-
-        def iteration(self, n):
-            n.fired = n.vector("uniform") < 0.2
-
-    g = NeuronGroup(net, 30, {1: Flicker(), 2: EventRecorder("fired", max_length=97),
+    g = NeuronGroup(net, 30, {1: Flicker(p=0.2), 2: EventRecorder("fired", max_length=97),
                               3: ExplorerEventRecorder("fired", max_length=97)})
     net.simulate_iterations(80)
     core, ours = g.behaviours[2], g.behaviours[3]

@@ -7,6 +7,19 @@ import numpy as np
 from pymonn import Behaviour, EventRecorder, Network, NeuronGroup, Recorder, SynapseGroup, afferent, get_squared_dim
 
 
+class Flicker(Behaviour):
+    """Random spikes (probability ``p`` per neuron and step) and a uniform ``v``: data for recorders."""
+
+    def initialize(self, n):
+        self.p = self.parameter("p", 0.15)
+        n.fired = n.vector(bool)
+        n.v = n.vector("uniform")
+
+    def iteration(self, n):
+        n.fired = n.vector("uniform") < self.p
+        n.v = n.vector("uniform")
+
+
 class Drive(Behaviour):
     """Constant drive plus noise into the accumulator: I = amplitude + noise * uniform."""
 

@@ -13,8 +13,9 @@ and the Qt explorer ``pymonn.ui``.
 
 import numpy as np
 
-from . import analysis
+from . import analysis, compat
 from .behaviour import Behavior, Behaviour
+from .compat import *  # noqa: F403  (PymoNNto's extra names: see pymonn.compat)
 from .errors import (
                      BehaviorError,
                      BehaviourError,
@@ -31,6 +32,7 @@ from .errors import (
                      StateFileError,
                      StateMismatchError,
                      TagNotFoundError,
+                     TimeStepWarning,
                      UnusedParameterWarning,
 )
 from .geometry import NeuronDimension, get_squared_dim
@@ -49,5 +51,6 @@ __all__ = [
     "PymonnError", "ConfigurationError", "ConfigurationTypeError", "TagNotFoundError",
     "DuplicateKeyError", "InitStringError", "ExpressionError", "DurationError", "RecordingError",
     "StateError", "StateFileError", "StateMismatchError", "Checkpointer", "analysis",
-    "BehaviourError", "BehaviorError", "UnusedParameterWarning", "NumericalWarning",
+    "BehaviourError", "BehaviorError", "UnusedParameterWarning", "NumericalWarning", "TimeStepWarning",
+    *compat.__all__,
 ]

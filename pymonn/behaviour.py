@@ -8,9 +8,13 @@ network. Both PymoNNto spellings work: ``set_variables`` / ``new_iteration`` (pr
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
+import numpy as np
+
 from .errors import ConfigurationError, InitStringError
+from .init_strings import parse as parse_init_string
 from .tags import parse_tags
 
 
@@ -38,14 +42,18 @@ class Behaviour:
 
     Parameters
     ----------
+    *args
+        Positional parameters, kept as ``arg_0``, ``arg_1``, ... (PymoNNto's convention).
     tag : str, optional
         Comma-separated tags (``'input,noise'``); the class name is always a tag too.
     behaviour_enabled : bool
         Whether the behaviour runs (default True). Toggle with ``activate_behaviors``.
+        ``behavior_enabled`` is the same flag in PymoNNto's spelling.
     **kwargs
         Model parameters, read with :meth:`parameter` or copied onto the object with
         :meth:`set_init_attrs_as_variables`. A keyword nobody reads during ``initialize`` is
-        reported with an :class:`~pymonn.errors.UnusedParameterWarning`.
+        reported with an :class:`~pymonn.errors.UnusedParameterWarning`. A string value may hold
+        gene strings (``'[20.0#tau]'``, see :mod:`pymonn.compat.genes`).
 
     Subclasses override ``initialize(self, obj)`` and ``iteration(self, obj)`` (or the older
     ``set_variables`` / ``new_iteration``). ``self.parent`` is the object the behaviour is attached
@@ -54,8 +62,15 @@ class Behaviour:
 
     #: Recorders set this so that they initialize after every other behaviour.
     initialize_last: bool = False
+    #: PymoNNto's flag for behaviours that initialize as soon as they are attached (geometry).
+    initialize_on_init: bool = False
 
-    def __init__(self, tag: str | None = None, behaviour_enabled: bool = True, **kwargs: Any):
+    def __init__(self, *args: Any, tag: str | None = None, behaviour_enabled: bool = True,
+                 behavior_enabled: bool | None = None, **kwargs: Any):
+        for i, arg in enumerate(args):
+            kwargs.setdefault(f"arg_{i}", arg)
+        if behavior_enabled is not None:
+            behaviour_enabled = behavior_enabled
         self.init_kwargs = _TrackedKwargs(kwargs)
         self.tags = parse_tags(tag) + [type(self).__name__]
         self.parent: Any = None
@@ -75,6 +90,18 @@ class Behaviour:
         network = getattr(self.__dict__.get("parent"), "network", None)
         if network is not None:
             network._schedule_changed()  # the step schedule (and any fused kernels) is rebuilt
+
+    behavior_enabled = behaviour_enabled  # PymoNNto's spelling of the same flag
+
+    def add_tag(self, tag: str) -> Behaviour:
+        """Add comma-separated tags (PymoNNto's ``add_tag``); the object's shortcuts follow."""
+        for t in parse_tags(tag):
+            if t not in self.tags:
+                self.tags.append(t)
+                parent = self.__dict__.get("parent")
+                if parent is not None:
+                    parent._register_shortcuts(self)
+        return self
 
     # -- the two hooks -------------------------------------------------------------------------
     def initialize(self, obj: Any) -> None:
@@ -115,8 +142,17 @@ class Behaviour:
     def parameter(self, key: str, default: Any = None, obj: Any = None, *, required: bool = False) -> Any:
         """Read the keyword parameter ``key`` (``default`` when it was not given).
 
-        With ``obj`` given, an init string such as ``'normal(1, 0.1)'`` or ``'0;-65'`` is evaluated
-        into one value per neuron (``obj.vector``) or per synapse (``obj.matrix``).
+        A string value is read the way PymoNNto reads it, with the default's type deciding:
+
+        * gene strings are replaced by the gene's value first (``'[2.0#a]'`` is gene ``a``, default 2.0);
+        * a number or bool default converts a number string to its type (``'2'`` -> 2,
+          ``'0.5'`` -> 0.5, ``'10%'`` -> 0.1, ``'True'`` -> True);
+        * with ``obj`` (a neuron or synapse group) an init string such as ``'normal(1, 0.1)'`` or
+          ``'0;-65'`` becomes one value per neuron (``obj.vector``) or synapse (``obj.matrix``);
+          with a number default, a string that is neither a number nor an init string is an
+          :class:`~pymonn.errors.InitStringError` naming the parameter;
+        * any other string (``syn_type='GLUTAMATE'``, or any string when the default is a string)
+          is returned unchanged.
         """
         if key in self.init_kwargs:
             value = self.init_kwargs[key]
@@ -127,21 +163,61 @@ class Behaviour:
             )
         else:
             value = default
-        if obj is not None and isinstance(value, str):
-            try:
-                value = obj.init_value(value)
-            except InitStringError as err:
-                raise InitStringError(
-                    f"{type(self).__name__} parameter {key!r} on {obj.describe()}: {err}"
-                ) from None
+        if isinstance(value, str):
+            value = self._read_string(key, value, default, obj)
         return value
+
+    def _read_string(self, key: str, text: str, default: Any, obj: Any) -> Any:
+        """The value of string parameter ``key`` (see :meth:`parameter`)."""
+        from .compat.genes import cast_to_default, has_genes, substitute_genes  # late: compat imports the core
+
+        where = f" on {obj.describe()}" if hasattr(obj, "describe") else ""
+        what = f"{type(self).__name__} parameter {key!r}{where}"
+        value: Any = substitute_genes(text) if has_genes(text) else text
+        typed = isinstance(default, (bool, np.bool_)) or (
+            isinstance(default, numbers.Real) and not isinstance(default, np.ndarray))
+        if not isinstance(value, str):  # a whole gene string gave its value
+            return cast_to_default(value, default, what) if typed else value
+        if isinstance(default, str):
+            return value
+        if typed:
+            try:
+                return cast_to_default(value, default, what)
+            except ConfigurationError:
+                if isinstance(default, (bool, np.bool_)) or not hasattr(obj, "init_value"):
+                    if isinstance(default, (bool, np.bool_)):
+                        raise
+                    return value  # not a number: the caller parses it (e.g. '250ms', an init string)
+        if hasattr(obj, "init_value"):
+            if not typed:
+                try:
+                    parse_init_string(value)
+                except InitStringError:
+                    return value  # a plain string such as 'GLUTAMATE'
+            try:
+                return obj.init_value(value)
+            except InitStringError as err:
+                raise InitStringError(f"{what}: {err}") from None
+        return value
+
+    def set_gene_variables(self) -> None:
+        """Replace gene strings in the keyword parameters by the genes' values (done at initialize)."""
+        from .compat.genes import has_genes, substitute_genes
+
+        for key, value in list(dict.items(self.init_kwargs)):
+            if has_genes(value):
+                dict.__setitem__(self.init_kwargs, key, substitute_genes(value))
 
     def get_init_attr(self, key: str, default: Any = None, obj: Any = None, **_: Any) -> Any:
         """Pre-3.0 name of :meth:`parameter`."""
         return self.parameter(key, default, obj)
 
     def set_init_attrs_as_variables(self, obj: Any) -> None:
-        """Copy every keyword parameter onto ``obj``; init strings become per-element arrays."""
+        """Copy every keyword parameter onto ``obj``; init strings become per-element arrays.
+
+        ``obj`` may be the behaviour itself (``self.set_parameters_as_variables(self)``, as
+        PymoNNto scripts do): values are then copied as given.
+        """
         for key in list(self.init_kwargs):
             setattr(obj, key, self.parameter(key, None, obj))
 
@@ -152,6 +228,10 @@ class Behaviour:
         return self.init_kwargs.unread()
 
     # -- misc ----------------------------------------------------------------------------------
+    def get_UI_Tabs(self) -> list:  # noqa: N802 (PymoNNto's name)
+        """Explorer tabs this behaviour offers (PymoNNto's hook; none by default)."""
+        return []
+
     @property
     def network(self):
         """The network this behaviour's object belongs to."""

@@ -105,3 +105,7 @@ class UnusedParameterWarning(UserWarning):
 
 class NumericalWarning(UserWarning):
     """Non-finite values were found (and cleaned) in a model's state."""
+
+
+class TimeStepWarning(UserWarning):
+    """A physical model runs on a time step nobody chose (the default 1 ms) or one too coarse for it."""

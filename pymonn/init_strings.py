@@ -8,7 +8,8 @@ Grammar (every draw comes from the network's ``numpy.random.Generator``):
 ``'uniform'``                  a distribution with numpy's default arguments
 ``'normal(0, 1)'``             a distribution with literal positional arguments
 ``'lognormal(mean=1, sigma=1)'`` ... or literal keyword arguments
-``'zeros'``, ``'ones'``        constant 0 / 1
+``'zeros'``, ``'ones'``        constant 0 / 1 (also ``'zeros()'``, ``'ones()'``, PymoNNto's spelling)
+``'rand'``, ``'rnd'``          PymoNNto's names for ``'uniform'``
 ``bool``, ``int``, ``'bool'``  zeros of that dtype (``vector(bool)`` gives a False mask)
 =============================  ===========================================================
 
@@ -36,6 +37,7 @@ DISTRIBUTIONS: frozenset[str] = frozenset(
 )
 
 _CONSTANTS = {"zeros": 0.0, "ones": 1.0}
+_ALIASES = {"rand": "uniform", "rnd": "uniform"}  # PymoNNto's spellings
 _DTYPE_WORDS = {"bool": bool, "int": np.int64, "float": None}
 
 ALLOWED = (
@@ -93,11 +95,13 @@ def _parse(text: str) -> tuple[str, tuple, dict]:
             return "constant", (_CONSTANTS[name],), {}
         if name in _DTYPE_WORDS:
             return "dtype", (_DTYPE_WORDS[name],), {}
-        if name in DISTRIBUTIONS:
-            return name, (), {}
+        if name in DISTRIBUTIONS or name in _ALIASES:
+            return _ALIASES.get(name, name), (), {}
         raise InitStringError(f"init string {text!r}: unknown name {name!r}; allowed: {ALLOWED}")
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-        name = node.func.id
+        name = _ALIASES.get(node.func.id, node.func.id)
+        if name in _CONSTANTS and not node.args and not node.keywords:
+            return "constant", (_CONSTANTS[name],), {}
         if name not in DISTRIBUTIONS:
             raise InitStringError(
                 f"init string {text!r}: {name!r} is not an allowed distribution; allowed: {ALLOWED}"

@@ -17,8 +17,28 @@ from .network_object import NetworkObject
 from .storage import StateMixin  # state_dict / load_state_dict / save / load (issue 6)
 from .units import to_ms
 
-_SETTINGS = ("dt", "seed", "dtype", "synapse_mode")
+#: Time step (ms) of a network built without one: one step per ms, as PymoNNto scripts count time.
+DEFAULT_DT = 1.0
+_SETTINGS = ("dt", "seed", "dtype", "synapse_mode", "syn_dim")
 _DTYPES = (np.float64, np.float32, np.float16)
+#: Synapse layouts by every spelling a setting may use (PymoNNto: the ints SxD = 0 and DxS = 1).
+_LAYOUTS = {"DxS": "DxS", "SxD": "SxD", 1: "DxS", 0: "SxD"}
+
+
+def _layout(settings: dict) -> str:
+    """The synapse layout the settings ask for ('DxS' when they name none)."""
+    given = [(k, settings[k]) for k in ("synapse_mode", "syn_dim") if k in settings]
+    layouts = set()
+    for key, value in given:
+        if isinstance(value, bool) or not isinstance(value, (str, int, np.integer)) or value not in _LAYOUTS:
+            raise ConfigurationError(
+                f"Network setting {key}={value!r} is not a synapse layout; use 'DxS' or 'SxD' "
+                "(or PymoNNto's constants DxS and SxD)"
+            )
+        layouts.add(_LAYOUTS[value])
+    if len(layouts) > 1:
+        raise ConfigurationError(f"Network settings {dict(given)} ask for two different synapse layouts")
+    return layouts.pop() if layouts else "DxS"
 
 
 class Network(StateMixin, NetworkObject):
@@ -30,10 +50,14 @@ class Network(StateMixin, NetworkObject):
     behaviour : dict, list or Behaviour, optional
         Network-level behaviours (they receive the network as ``obj``).
     settings : dict, optional
-        Any of ``dt``, ``seed``, ``dtype`` and ``synapse_mode`` (``'DxS'``: matrices are
-        (dst, src), the default; ``'SxD'``: (src, dst)).
+        Any of ``dt``, ``seed``, ``dtype`` and the synapse layout ``synapse_mode`` (``'DxS'``:
+        matrices are (dst, src), the default; ``'SxD'``: (src, dst)). PymoNNto's spellings work
+        too: ``settings={'dtype': float32, 'syn_dim': SxD}`` with its constants ``SxD``/``DxS``.
+        Unknown settings raise :class:`~pymonn.errors.ConfigurationError`.
     dt : float
-        Time step in ms (default 0.1).
+        Time step in ms (default 1.0: one step is one ms, the clock PymoNNto scripts assume;
+        physical models usually want 0.1 or less, and the library's models warn when they run
+        on a dt nobody chose).
     seed : int, optional
         Seeds the network's ``numpy.random.Generator``; one seed makes a run bit-for-bit
         repeatable. Without one a fresh seed is drawn and kept in ``net.seed``.
@@ -44,23 +68,27 @@ class Network(StateMixin, NetworkObject):
     -----
     Every step increments ``net.iteration`` (1 during the first step) and calls each enabled
     behaviour of every object in key order (ties in creation order). ``net.t`` is
-    ``iteration * dt`` in ms.
+    ``iteration * dt`` in ms; so is every other time pymonn reports (``rec.t``,
+    ``rec['fired.t']``), while ``iteration`` values count steps.
     """
 
     _is_network = True
 
     def __init__(self, tag: str | None = None, behaviour: Any = None, settings: dict | None = None, *,
-                 dt: float = 0.1, seed: int | None = None, dtype: Any = np.float64, behavior: Any = None):
+                 dt: float | None = None, seed: int | None = None, dtype: Any = np.float64,
+                 behavior: Any = None):
+        if not isinstance(settings, (dict, type(None))):
+            raise ConfigurationTypeError(f"Network settings must be a dict, got {type(settings).__name__}")
         settings = dict(settings or {})
         unknown = set(settings) - set(_SETTINGS)
         if unknown:
             raise ConfigurationError(f"Network settings {sorted(unknown)} are unknown; known: {list(_SETTINGS)}")
         dt = settings.get("dt", dt)
+        self._dt_given = dt is not None
+        dt = DEFAULT_DT if dt is None else dt
         seed = settings.get("seed", seed)
         dtype = settings.get("dtype", dtype)
-        self.synapse_mode = settings.get("synapse_mode", "DxS")
-        if self.synapse_mode not in ("DxS", "SxD"):
-            raise ConfigurationError(f"Network synapse_mode must be 'DxS' or 'SxD', got {self.synapse_mode!r}")
+        self.synapse_mode = _layout(settings)
         if isinstance(dt, bool) or not isinstance(dt, (int, float)) or not dt > 0:
             raise ConfigurationError(f"Network dt must be a positive number of ms, got {dt!r}")
         try:
@@ -99,6 +127,22 @@ class Network(StateMixin, NetworkObject):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
             raise ConfigurationError(f"Network dt must be a positive number of ms, got {value!r}")
         self._dt = float(value)
+        self._dt_given = True
+
+    @property
+    def dt_given(self) -> bool:
+        """False while the time step is the default 1 ms rather than one the script chose."""
+        return self._dt_given
+
+    @property
+    def def_dtype(self) -> type:
+        """The network's float type (``np.float64`` ...), PymoNNto's name for :attr:`dtype`."""
+        return self._dtype.type
+
+    @property
+    def transposed_synapse_matrix_mode(self) -> bool:
+        """True when synapse matrices are (src, dst) ('SxD'), PymoNNto's name for the layout."""
+        return self.synapse_mode == "SxD"
 
     @property
     def iteration(self) -> int:
@@ -141,6 +185,15 @@ class Network(StateMixin, NetworkObject):
         pending, obj._pending_behaviours = obj._pending_behaviours, {}
         for key, b in pending.items():
             obj._attach(key, b)
+        early = [(obj, k, b) for k, b in sorted(pending.items()) if b.initialize_on_init]
+        if early:  # PymoNNto's behaviours that set up their object as soon as it exists
+            self._initialize_behaviours(early, warn_unused=False)
+
+    def all_behaviors(self) -> list[Behaviour]:
+        """Every behaviour of every object, network first (PymoNNto's ``all_behaviors``)."""
+        return [b for obj in self.all_objects() for b in obj.behaviours.values()]
+
+    all_behaviours = all_behaviors
 
     def _add_group(self, group) -> None:
         self.NeuronGroups.append(group)
@@ -177,20 +230,43 @@ class Network(StateMixin, NetworkObject):
         return self._schedule
 
     # -- initialization ------------------------------------------------------------------------
-    def initialize(self, info: bool = False, warn_unused: bool = True, **_: Any) -> Network:
-        """Initialize every behaviour in key order (recorders last); call once before running."""
+    def initialize(self, info: bool = False, warn_unused: bool = True, storage_manager: Any = None,
+                   warnings: bool | None = None, **_: Any) -> Network:
+        """Initialize every behaviour in key order (recorders last); call once before running.
+
+        Parameters
+        ----------
+        info : bool
+            Print :meth:`summary` (PymoNNto printed it by default; pymonn does not).
+        warn_unused : bool
+            Warn about keyword parameters a behaviour never read (``warnings=`` in PymoNNto).
+        storage_manager : StorageManager, optional
+            Save the genome (and the summary when ``info``) into this run's ``config.ini``, as
+            PymoNNto's ``initialize(storage_manager=sm)`` does.
+        """
+        if warnings is not None:
+            warn_unused = bool(warnings)
         self._initialize_behaviours(
             [e for e in self.sorted_behaviours() if not e[2].initialized], warn_unused
         )
         self.initialized = True
         if info:
             print(self.summary())
+        if storage_manager is not None:
+            from .compat.genes import get_genome
+
+            genome = dict(get_genome())
+            if info:
+                storage_manager.save_param("info", self.summary())
+            storage_manager.save_param("evolution_params", genome)
+            storage_manager.save_param_dict(genome)
         return self
 
     def _initialize_behaviours(self, entries: list, warn_unused: bool = True) -> None:
         ordered = [e for e in entries if not e[2].initialize_last] + [e for e in entries if e[2].initialize_last]
         for obj, key, b in ordered:
             try:
+                b.set_gene_variables()
                 b.initialize(obj)
             except Exception as exc:
                 raise BehaviourError(obj, b, key, self._iteration, "initialize", exc) from exc
@@ -214,7 +290,7 @@ class Network(StateMixin, NetworkObject):
         behaviour = getattr(fn, "__self__", None)
         return BehaviourError(obj, behaviour, getattr(behaviour, "key", None), self._iteration, "iteration", exc)
 
-    def simulate_iteration(self) -> None:
+    def simulate_iteration(self, measure_behavior_execution_time: bool = False) -> None:
         """Advance the network by one step."""
         if not self.initialized:
             self.initialize()
@@ -258,16 +334,26 @@ class Network(StateMixin, NetworkObject):
             done += 1
         return done
 
-    def simulate_iterations(self, iterations: int, measure_block_time: bool = False, *,
+    def simulate_iterations(self, iterations: int | str, batch_size: int | str = 100, measure_block_time: bool = False,
+                            disable_recording: bool = False, batch_progress_update_func: Callable | None = None, *,
                             progress: bool | None = None, callback: Callable[[Network], Any] | None = None,
                             timing: bool = False, **_: Any) -> int:
         """Run ``iterations`` steps; returns how many ran (fewer when stopped).
 
         Parameters
         ----------
-        iterations : int
+        iterations : int or str
+            Steps, or a duration such as ``'1000*ms'`` or ``'1.5 s'``: ``round(duration / dt)``
+            steps, or what the ``time_to_iterations`` method of a behaviour tagged ``'Clock'``
+            returns (PymoNNto's rule).
+        batch_size : int or str
+            Steps per call of ``batch_progress_update_func`` (PymoNNto's option).
         measure_block_time : bool
             Print the wall time of the block when done (PymoNNto's option).
+        disable_recording : bool
+            Switch every recorder off for this run (and back on after it).
+        batch_progress_update_func : callable, optional
+            ``f(percent_done, net)`` after every ``batch_size`` steps (PymoNNto's option).
         progress : bool, optional
             tqdm progress bar: None shows one for runs that take over a second when tqdm is
             installed; False never; True always (plain text without tqdm).
@@ -276,8 +362,17 @@ class Network(StateMixin, NetworkObject):
         timing : bool
             Accumulate wall time per behaviour into ``net.timing`` (see :meth:`timing_report`).
         """
-        if isinstance(iterations, bool) or not isinstance(iterations, (int, np.integer)) or iterations < 0:
-            raise ConfigurationError(f"simulate_iterations needs a non-negative int, got {iterations!r}")
+        iterations = self._steps_of(iterations, "iterations")
+        if batch_progress_update_func is not None:
+            callback = _batch_reporter(batch_progress_update_func, max(1, self._steps_of(batch_size, "batch_size")),
+                                       iterations, self.iteration, callback)
+        if disable_recording:
+            self.recording_off()
+            try:
+                return self.simulate_iterations(iterations, measure_block_time=measure_block_time, progress=progress,
+                                                callback=callback, timing=timing)
+            finally:
+                self.recording_on()
         if not self.initialized:
             self.initialize()
         self._stop = False
@@ -305,6 +400,26 @@ class Network(StateMixin, NetworkObject):
             elapsed = time.perf_counter() - start
             print(f"{done}xBatch: {elapsed:.3f}s ({1e3 * elapsed / max(done, 1):.3f} ms/step)")
         return done
+
+    def _steps_of(self, value: Any, what: str) -> int:
+        """A step count from an int or a duration string (``'1000*ms'``)."""
+        if isinstance(value, str):
+            clock = self["Clock", 0]
+            if clock is not None and callable(getattr(clock, "time_to_iterations", None)):
+                return int(clock.time_to_iterations(value))  # a clock behaviour converts (PymoNNto's rule)
+            try:
+                return int(round(to_ms(value) / self._dt))
+            except ConfigurationError as err:
+                raise ConfigurationError(f"simulate_iterations {what}: {err}") from None
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+            raise ConfigurationError(
+                f"simulate_iterations needs a non-negative int or a duration such as '250ms' for {what}, got {value!r}"
+            )
+        return int(value)
+
+    def set_behaviors(self, tag: Any, enabled: bool) -> list[Behaviour]:
+        """Enable or disable every behaviour of the network matching ``tag`` (PymoNNto's ``set_behaviors``)."""
+        return self._set_enabled(tag, bool(enabled))
 
     def run(self, duration: Any, **kwargs: Any) -> int:
         """Simulate a duration: ``'250ms'``, ``'1.5s'`` or a number of ms; returns the steps run."""
@@ -337,6 +452,18 @@ class Network(StateMixin, NetworkObject):
 
     def describe(self) -> str:
         return f"Network {self.tags[0]!r}"
+
+
+def _batch_reporter(report: Callable, batch: int, total: int, start: int, then: Callable | None) -> Callable:
+    """A step callback that calls ``report(percent_done, net)`` every ``batch`` steps, then ``then``."""
+
+    def callback(net: Network) -> Any:
+        done = net.iteration - start
+        if done % batch == 0 or done == total:
+            report(100.0 * done / max(total, 1), net)
+        return then(net) if then is not None else None
+
+    return callback
 
 
 def _progress_bar(total: int, progress: bool | None):

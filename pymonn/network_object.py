@@ -8,7 +8,7 @@ shortcuts, the behaviour dict and run-time changes to it, init-string helpers, a
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -91,8 +91,22 @@ class NetworkObject:
 
     @property
     def t(self) -> float:
-        """Simulated time in ms: ``iteration * dt``."""
-        return self.network._iteration * self.network._dt
+        """Simulated time in ms: ``iteration * dt`` (unless a script set its own ``t`` on this object).
+
+        PymoNNto has no clock of its own; its clock behaviours keep ``obj.t`` themselves
+        (``n.t = 0.0`` then ``n.t += step``). Assigning ``t`` does the same here: from then on
+        ``obj.t`` is that value, kept by the script; ``del obj.t`` returns to the network's clock.
+        """
+        own = self.__dict__.get("_own_t")
+        return own if own is not None else self.network._iteration * self.network._dt
+
+    @t.setter
+    def t(self, value: float) -> None:
+        self.__dict__["_own_t"] = value
+
+    @t.deleter
+    def t(self) -> None:
+        self.__dict__.pop("_own_t", None)
 
     @property
     def rng(self) -> np.random.Generator:
@@ -103,6 +117,16 @@ class NetworkObject:
     def dtype(self) -> np.dtype:
         """Floating dtype of the network's state."""
         return self.network._dtype
+
+    @property
+    def def_dtype(self) -> type:
+        """The network's float type (``np.float32`` ...), PymoNNto's name: ``x.astype(n.def_dtype)``."""
+        return self.network._dtype.type
+
+    @property
+    def behavior(self) -> dict:
+        """The behaviours by key (PymoNNto's name for :attr:`behaviours`)."""
+        return self.behaviours
 
     # -- tag lookup ----------------------------------------------------------------------------
     def _children(self) -> Iterable[NetworkObject]:
@@ -159,6 +183,33 @@ class NetworkObject:
             f"{self.describe()} has no variable or tag {name!r}; variables: {', '.join(variables) or 'none'}"
         )
 
+    def find_objects(self, tag: str) -> list:
+        """PymoNNto's name for :meth:`find`."""
+        return self.find(tag)
+
+    def has_module(self, tag: str) -> bool:
+        """True when something in scope carries ``tag``."""
+        return bool(self.find(tag))
+
+    @property
+    def tag_shortcuts(self) -> TagLookups:
+        """Tag lookups as a mapping: ``obj.tag_shortcuts['exc'] == obj['exc']`` (PymoNNto's tag cache).
+
+        pymonn keeps no cache (a lookup always reflects the network as it is), so this view
+        computes each entry when read; :meth:`clear_cache` has nothing to clear.
+        """
+        return TagLookups(self)
+
+    def clear_cache(self) -> None:
+        """PymoNNto cleared its tag cache here; pymonn's lookups are never stale (nothing to do)."""
+
+    clear_tag_cache = clear_cache
+
+    def set_tag_attrs(self, tag: str, attr: str, value: Any) -> None:
+        """Set ``attr`` to ``value`` on everything in scope carrying ``tag``."""
+        for obj in self.find(tag):
+            setattr(obj, attr, value)
+
     def _register_shortcuts(self, obj: Any) -> None:
         """Make ``self.<tag>`` return ``obj`` for each of its tags whose name is free."""
         for tag in obj.tags:
@@ -197,13 +248,21 @@ class NetworkObject:
 
     add_behaviour = add_behavior
 
+    def add_behaviors(self, behaviours: dict) -> dict:
+        """Add several behaviours ``{key: Behaviour}`` (PymoNNto's ``add_behaviors``)."""
+        for key, b in normalize_behaviours(behaviours, self.describe()).items():
+            self.add_behavior(key, b)
+        return behaviours
+
+    add_behaviours = add_behaviors
+
     def _matching(self, which: Any) -> list[tuple[NetworkObject, float, Behaviour]]:
         """Behaviours in scope matching a key (number), tag (str) or instance."""
         objects = [self, *self._children()]
         out = []
         for obj in objects:
             for key, b in obj.behaviours.items():
-                if b is which or (isinstance(which, str) and which in b.tags) or (
+                if b is which or (isinstance(which, str) and which in b.tags) or type(b) is which or (
                     obj is self and isinstance(which, numbers.Real) and not isinstance(which, bool)
                     and key == which
                 ):
@@ -211,7 +270,7 @@ class NetworkObject:
         return out
 
     def remove_behavior(self, which: Any) -> list[Behaviour]:
-        """Remove behaviours by key, tag, class name or instance; returns what was removed."""
+        """Remove behaviours by key, tag, class name, class or instance; returns what was removed."""
         matches = self._matching(which)
         if not matches:
             raise ConfigurationError(f"{self.describe()} has no behaviour matching {which!r}")
@@ -245,6 +304,14 @@ class NetworkObject:
 
     activate_behaviours, deactivate_behaviours = activate_behaviors, deactivate_behaviors
 
+    def set_behaviors(self, tag: Any, enabled: bool) -> list[Behaviour]:
+        """Enable (True) or disable behaviours by tag (PymoNNto's ``set_behaviors``)."""
+        return self._set_enabled(tag, bool(enabled))
+
+    set_behaviours = set_behaviors
+    # PymoNNto's deprecated names, still in its docs (Introduction/input_switch.md)
+    activate_mechanisms, deactivate_mechanisms = activate_behaviors, deactivate_behaviors
+
     # -- recorders -----------------------------------------------------------------------------
     def _recorders(self) -> list:
         return [b for b in self._scope() if getattr(b, "is_recorder", False)]
@@ -266,3 +333,56 @@ class NetworkObject:
                 r.clear()
 
     clear_recorders = clear_recorder
+
+    @property
+    def recording(self) -> bool:
+        """Whether this object's own recorders record (PymoNNto's per-object switch)."""
+        own = [b for b in self.behaviours.values() if getattr(b, "is_recorder", False)]
+        return all(r.active for r in own)
+
+    @recording.setter
+    def recording(self, on: bool) -> None:
+        for b in self.behaviours.values():
+            if getattr(b, "is_recorder", False):
+                b.active = bool(on)
+
+    # -- PymoNNto's buffer helpers ---------------------------------------------------------------
+    def get_nparray(self, dim: Any) -> np.ndarray:
+        """Zeros of shape ``dim`` in the network's dtype."""
+        return np.zeros(dim, dtype=self.dtype)
+
+    def get_buffer_mat(self, dim: Any, size: int) -> np.ndarray:
+        """Zeros of shape ``(size, *dim)``: ``size`` past values of a ``dim``-shaped variable."""
+        dim = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
+        return np.zeros((int(size), *dim), dtype=self.dtype)
+
+    @staticmethod
+    def buffer_roll(mat: np.ndarray, new: Any = None, counter: bool = False) -> np.ndarray:
+        """Shift a buffer by one row in place (row 0 newest; ``counter=True``: the last row newest)."""
+        c = int(bool(counter))
+        mat[1 - c:len(mat) - c] = mat[c:len(mat) - 1 + c]
+        if new is not None:
+            mat[-c] = new
+        return mat
+
+
+class TagLookups(Mapping):
+    """A read-only mapping ``tag -> obj[tag]`` (see :attr:`NetworkObject.tag_shortcuts`)."""
+
+    def __init__(self, owner: NetworkObject):
+        self._owner = owner
+
+    def __getitem__(self, tag: str) -> list:
+        return self._owner.find(tag)
+
+    def __contains__(self, tag: object) -> bool:
+        return isinstance(tag, str) and bool(self._owner.find(tag))
+
+    def __iter__(self):
+        seen: dict[str, None] = {}
+        for obj in self._owner._scope():
+            seen.update(dict.fromkeys(obj.tags))
+        return iter(seen)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)

@@ -13,6 +13,8 @@ from .network_object import NetworkObject
 
 afferent = "afferent"
 efferent = "efferent"
+#: PymoNNto's integer spellings of the two directions (its ``afferent = 0``, ``efferent = 1``)
+_DIRECTIONS = {afferent: afferent, efferent: efferent, 0: afferent, 1: efferent}
 
 
 class SynapseDict(dict):
@@ -36,6 +38,8 @@ class NeuronGroup(NetworkObject):
         ``{key: Behaviour}``; a list means keys 0..n-1. ``behavior=`` is accepted too.
     tag : str, optional
         Comma-separated tags; the first also becomes ``net.<tag>`` when that name is free.
+    color : tuple, optional
+        An RGBA colour (0-255) for plots, kept as ``ng.color`` (PymoNNto's keyword).
 
     Notes
     -----
@@ -45,11 +49,11 @@ class NeuronGroup(NetworkObject):
     """
 
     def __init__(self, net: Any, size: Any = 1, behaviour: Any = None, tag: str | None = None,
-                 *, behavior: Any = None, **unexpected: Any):
+                 color: Any = None, *, behavior: Any = None, **unexpected: Any):
         if unexpected:
             raise ConfigurationTypeError(
                 f"NeuronGroup got unexpected keyword(s) {sorted(unexpected)}; expected net, size, "
-                "behaviour (or behavior) and tag"
+                "behaviour (or behavior), tag and color"
             )
         from .network import Network
 
@@ -73,24 +77,58 @@ class NeuronGroup(NetworkObject):
         self.afferent_synapses: SynapseDict = SynapseDict(All=[])
         self.efferent_synapses: SynapseDict = SynapseDict(All=[])
         self._accumulated: dict[str, int] = {}
+        if color is not None:
+            self.color = color
         if self.geometry is not None:
             self.geometry.initialize(self)
+            self._register_shortcuts(self.geometry)  # ng.NeuronDimension, as in PymoNNto
         net._add_group(self)
 
+    def _scope(self) -> list:
+        found = super()._scope()
+        return found + [self.geometry] if self.geometry is not None else found
+
+    @property
+    def id(self) -> np.ndarray:
+        """The neurons' indices ``0 .. size-1`` (PymoNNto's ``ng.id``; read-only)."""
+        ids = self.__dict__.get("_id")
+        if ids is None or ids.shape[0] != self.size:
+            ids = np.arange(self.size)
+            ids.flags.writeable = False
+            self._id = ids
+        return ids
+
+    @property
+    def BaseNeuronGroup(self) -> NeuronGroup:  # noqa: N802 (PymoNNto's name)
+        """The group itself (PymoNNto distinguishes sub-groups; pymonn has none)."""
+        return self
+
     # -- init strings --------------------------------------------------------------------------
-    def vector(self, mode: Any = None, *, density: float | None = None, scale: float | None = None,
-               dtype: Any = None) -> np.ndarray:
+    def vector(self, mode: Any = None, scale: float | None = None, density: float | None = None,
+               plot: bool = False, *, dtype: Any = None) -> np.ndarray:
         """One value per neuron from an init string or number (zeros when ``mode`` is None).
 
         See :mod:`pymonn.init_strings` for the grammar; draws use the network's generator.
+        ``scale`` and ``density`` may be given by position, as PymoNNto's ``vector(mode, scale,
+        density)``; ``plot`` (PymoNNto's histogram) is accepted and ignored.
         """
         return make_array(mode, (self.size,), self.rng, dtype or self.dtype, density=density, scale=scale)
+
+    vec = array = vector  # PymoNNto's other names
+
+    def vector_buffer(self, buffer_size: int) -> np.ndarray:
+        """Zeros of shape ``(buffer_size, size)``: the last values of a per-neuron variable."""
+        return self.get_buffer_mat(self.size, buffer_size)
 
     def get_neuron_vec(self, mode: Any = "zeros()", **kwargs: Any) -> np.ndarray:
         """Pre-3.0 name of :meth:`vector` (PymoNNto wrote zeros as ``'zeros()'``)."""
         if mode == "zeros()":
             mode = None
         return self.vector(mode, **kwargs)
+
+    def get_random_neuron_vec(self, density: float | None = None, **_: Any) -> np.ndarray:
+        """Pre-3.0 name of ``vector('uniform', density=density)``."""
+        return self.vector("uniform", density=density)
 
     def init_value(self, spec: Any) -> np.ndarray:
         """Evaluate a behaviour parameter's init string: one value per neuron."""
@@ -139,11 +177,21 @@ class NeuronGroup(NetworkObject):
     # -- connectivity --------------------------------------------------------------------------
     def synapses(self, direction: str, tag: str = "All") -> list:
         """Synapse groups ``afferent`` (arriving) or ``efferent`` (leaving) carrying ``tag``."""
-        if direction == afferent:
+        way = _DIRECTIONS.get(direction) if not isinstance(direction, bool) else None
+        if way == afferent:
             return list(self.afferent_synapses[tag])
-        if direction == efferent:
+        if way == efferent:
             return list(self.efferent_synapses[tag])
         raise ConfigurationError(f"{self.describe()}.synapses: direction must be 'afferent' or 'efferent', got {direction!r}")
+
+    def require_synapses(self, name: str, afferent: bool = True, efferent: bool = True, warning: bool = True) -> None:
+        """Make ``afferent_synapses[name]`` / ``efferent_synapses[name]`` exist (empty lists when none)."""
+        for wanted, table, way in ((afferent, self.afferent_synapses, "afferent"),
+                                   (efferent, self.efferent_synapses, "efferent")):
+            if wanted and name not in table:
+                if warning:
+                    print(f"warning: no {way} {name} synapses found for {self.describe()}")
+                table[name] = []
 
     def mask_var(self, var: np.ndarray) -> np.ndarray:
         """Identity here (kept for PymoNNto scripts that call it)."""

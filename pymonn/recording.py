@@ -62,6 +62,10 @@ class Recorder(Behaviour):
         Keep only the newest ``max_length`` samples (ring buffer).
     chunk : int
         Rows allocated at a time before the first growth.
+    gapwidth : int
+        PymoNNto's spacing: record every ``gapwidth``-th step (0 and 1: every step).
+    save_as_numpy : bool
+        Accepted for PymoNNto scripts; recordings are always numpy arrays.
 
     Notes
     -----
@@ -73,12 +77,14 @@ class Recorder(Behaviour):
     is_recorder = True
 
     def __init__(self, variables: Any = None, tag: str | None = None, every: int = 1,
-                 max_length: int | None = None, chunk: int = 1024, gapwidth: int = 0, **kwargs: Any):
+                 max_length: int | None = None, chunk: int = 1024, gapwidth: int = 0,
+                 save_as_numpy: bool = True, **kwargs: Any):
         super().__init__(tag=tag, **kwargs)
         self.variables = _as_list(variables, type(self).__name__)
         if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
             raise ConfigurationError(f"{type(self).__name__}: every must be a positive int, got {every!r}")
-        self.every = int(every) * (1 + int(gapwidth))  # PymoNNto's gapwidth skips steps in between
+        # PymoNNto's gapwidth g records every max(g, 1)-th step (its counter fires when it reaches g)
+        self.every = int(every) * max(1, int(gapwidth))
         self.max_length = max_length
         self.chunk = chunk
         self.active = True
@@ -161,6 +167,27 @@ class Recorder(Behaviour):
             b.clear()
         self._iterations.clear()
 
+    def clear_recorder(self) -> None:
+        """PymoNNto's name for :meth:`clear`."""
+        self.clear()
+
+    def reset(self) -> None:
+        """PymoNNto's name for :meth:`clear`."""
+        self.clear()
+
+    def add_variables(self, expressions: Any) -> None:
+        """Start recording several more expressions."""
+        for e in _as_list(expressions, type(self).__name__):
+            self.add_variable(e)
+
+    def add_varable(self, expression: str) -> None:
+        """PymoNNto's spelling of :meth:`add_variable`."""
+        self.add_variable(expression)
+
+    def swaped(self, name: str) -> np.ndarray:
+        """The recording of ``name`` with its first two axes swapped: (neurons, samples, ...)."""
+        return np.swapaxes(np.asarray(self[name]), 0, 1)
+
     # -- tables (issue 6; pandas / neo imported lazily by pymonn.tables) --------------------------
     def to_dataframe(self, variables: Any = None):
         """The recording as a long-format pandas DataFrame; see :func:`pymonn.tables.to_dataframe`."""
@@ -187,7 +214,7 @@ class EventRecorder(Recorder):
     """
 
     def __init__(self, variables: Any = "fired", tag: str | None = None, every: int = 1,
-                 max_length: int | None = None, chunk: int = 4096, **kwargs: Any):
+                 max_length: int | None = None, chunk: int = 4096, save_as_numpy: bool = True, **kwargs: Any):
         Behaviour.__init__(self, tag=tag, **kwargs)
         self.variables = _as_list(variables, "EventRecorder")
         if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:

@@ -32,6 +32,10 @@ class SynapseGroup(NetworkObject):
     are contiguous and ``W[:, src.fired]`` reads only the columns of neurons that fired.
     """
 
+    #: PymoNNto's defaults: a mask or True (all synapses may change), and a weighting factor
+    enabled: Any = True
+    group_weighting: float = 1
+
     def __init__(self, net: Any, src: Any, dst: Any, tag: str | None = None, behaviour: Any = None,
                  *, behavior: Any = None, **unexpected: Any):
         if unexpected:
@@ -77,22 +81,40 @@ class SynapseGroup(NetworkObject):
             return (self.src.size, self.dst.size)
         return (self.dst.size, self.src.size)
 
+    def matrix_dim(self) -> tuple[int, int]:
+        """The shape of this group's matrices, PymoNNto's name for :attr:`shape`."""
+        return self.shape
+
+    def ignore_transpose_mode(self, W: np.ndarray) -> np.ndarray:  # noqa: N803 (PymoNNto's name)
+        """``W`` as (dst, src) whatever the layout setting (a transposed view in 'SxD')."""
+        return W.T if self.network.synapse_mode == "SxD" else W
+
     @property
     def size(self) -> int:
         """Number of possible synapses (dst.size * src.size)."""
         return self.src.size * self.dst.size
 
-    def matrix(self, mode: Any = None, *, density: float | None = None, scale: float | None = None,
-               dtype: Any = None) -> np.ndarray:
-        """A column-major matrix of :attr:`shape` from an init string or number (zeros when None)."""
+    def matrix(self, mode: Any = None, scale: float | None = None, density: float | None = None,
+               plot: bool = False, *, dtype: Any = None) -> np.ndarray:
+        """A column-major matrix of :attr:`shape` from an init string or number (zeros when None).
+
+        ``scale`` and ``density`` may be given by position (PymoNNto's ``matrix(mode, scale,
+        density)``); ``plot`` is accepted and ignored.
+        """
         return make_array(mode, self.shape, self.rng, dtype or self.dtype, density=density, scale=scale,
                           order="F")
+
+    mat = matrix  # PymoNNto's other name
 
     def get_synapse_mat(self, mode: Any = "zeros()", **kwargs: Any) -> np.ndarray:
         """Pre-3.0 name of :meth:`matrix`."""
         if mode == "zeros()":
             mode = None
         return self.matrix(mode, **kwargs)
+
+    def get_random_synapse_mat(self, density: float | None = None, **_: Any) -> np.ndarray:
+        """Pre-3.0 name of ``matrix('uniform', density=density)``."""
+        return self.matrix("uniform", density=density)
 
     def init_value(self, spec: Any) -> np.ndarray:
         """Evaluate a behaviour parameter's init string: one value per synapse."""

@@ -11,12 +11,13 @@ once before the loop, so a homogeneous population streams only its state through
 from __future__ import annotations
 
 import numbers
+import warnings
 from typing import Any
 
 import numpy as np
 
 from pymonn.behaviour import Behaviour
-from pymonn.errors import ConfigurationError, ConfigurationTypeError, InitStringError
+from pymonn.errors import ConfigurationError, ConfigurationTypeError, InitStringError, TimeStepWarning
 
 from .._precision import WorkingCopies, clean_nonfinite, compute_dtype, needs_cleaning
 
@@ -41,6 +42,20 @@ CHECKS = {
     "positive": (_positive, "a positive finite number"),
     "non-negative": (_non_negative, "a non-negative finite number"),
 }
+
+
+def warn_default_dt(behaviour: Behaviour, obj: Any) -> None:
+    """Warn once per network when a model integrates on the default dt of 1 ms nobody chose."""
+    net = obj.network
+    if getattr(net, "dt_given", True) or net.__dict__.get("_default_dt_warned"):
+        return
+    net._default_dt_warned = True
+    warnings.warn(TimeStepWarning(
+        f"{type(behaviour).__name__} on {obj.describe()} integrates with the network's default time step "
+        f"dt = {net.dt} ms (one step per ms, as PymoNNto counts), because {net.describe()} was built "
+        "without dt; physical models are usually run at dt = 0.1 ms or less: pass Network(dt=...) "
+        "(or Network(dt=1.0) to keep 1 ms and silence this)"
+    ), stacklevel=4)
 
 
 class NeuronModel(Behaviour):
@@ -68,6 +83,7 @@ class NeuronModel(Behaviour):
     default_key = 30
 
     def _common_setup(self, obj: Any) -> None:
+        warn_default_dt(self, obj)
         backend = self.parameter("backend", "numba")
         if backend not in BACKENDS:
             raise ConfigurationError(

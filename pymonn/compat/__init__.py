@@ -1,0 +1,27 @@
+"""PymoNNto compatibility: everything a PymoNNto script needs beyond pymonn's own API, in one place.
+
+The rule a user relies on: replace every ``from PymoNNto... import ...`` line of a PymoNNto script
+by ``from pymonn import *`` and it runs. ``from pymonn import *`` re-exports the names listed in
+:data:`__all__` here:
+
+* :mod:`~pymonn.compat.names`: ``float32``, ``float64``, ``SxD``, ``DxS``, a lazy ``plt``, colours;
+* :mod:`~pymonn.compat.genes`: gene strings, ``get_gene``, ``set_genome``, ``set_score``;
+* :mod:`~pymonn.compat.project`: the project root and its ``Data/`` folder, project imports;
+* :mod:`~pymonn.compat.storage_manager`: ``StorageManager`` and ``StorageManagerGroup``.
+
+Nothing in this package imports Qt, matplotlib or the behaviour library at import time.
+"""
+
+from __future__ import annotations
+
+from . import genes, names
+from .genes import *  # noqa: F403
+from .names import *  # noqa: F403
+from .project import add_project_root_path, get_data_folder, get_root_folder
+from .storage_manager import SimpleStorageManager, StorageManager, StorageManagerGroup
+
+__all__: list[str] = [
+    *names.__all__, *genes.__all__,
+    "get_root_folder", "get_data_folder", "add_project_root_path",
+    "StorageManager", "StorageManagerGroup", "SimpleStorageManager",
+]

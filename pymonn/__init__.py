@@ -24,15 +24,20 @@ from .errors import (
                      DuplicateKeyError,
                      DurationError,
                      ExpressionError,
+                     ExternalToolError,
                      InitStringError,
                      NumericalWarning,
+                     PickleFileError,
                      PymonnError,
                      RecordingError,
                      StateError,
                      StateFileError,
                      StateMismatchError,
+                     StorageFileNotFoundError,
                      TagNotFoundError,
                      TimeStepWarning,
+                     UnsafeNameError,
+                     UnsupportedObjectError,
                      UnusedParameterWarning,
 )
 from .geometry import NeuronDimension, get_squared_dim
@@ -52,5 +57,6 @@ __all__ = [
     "DuplicateKeyError", "InitStringError", "ExpressionError", "DurationError", "RecordingError",
     "StateError", "StateFileError", "StateMismatchError", "Checkpointer", "analysis",
     "BehaviourError", "BehaviorError", "UnusedParameterWarning", "NumericalWarning", "TimeStepWarning",
+    "StorageFileNotFoundError", "PickleFileError", "UnsafeNameError", "UnsupportedObjectError", "ExternalToolError",
     *compat.__all__,
 ]

@@ -55,6 +55,26 @@ class StateFileError(StateError):
     """A state file could not be read: missing, truncated, corrupted or not written by pymonn."""
 
 
+class StorageFileNotFoundError(StateFileError, FileNotFoundError):
+    """A file or folder a StorageManager was asked for does not exist (also a ``FileNotFoundError``)."""
+
+
+class PickleFileError(StateFileError):
+    """A ``.obj`` file is a pickle (PymoNNto's format); pymonn never unpickles."""
+
+
+class UnsafeNameError(ConfigurationError):
+    """A key or folder name is not a plain name (path separator, '..', absolute path, NUL ...)."""
+
+
+class UnsupportedObjectError(ConfigurationTypeError):
+    """``save_obj`` / ``save_np`` got a value that cannot be stored without pickle."""
+
+
+class ExternalToolError(PymonnError, RuntimeError):
+    """An external program (ffmpeg) is missing or failed."""
+
+
 class StateMismatchError(StateError):
     """A saved state does not fit the network it is loaded into (groups, sizes, keys, shapes, dtypes)."""
 

@@ -32,12 +32,17 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..errors import (
+from ..errors import (  # noqa: F401 (the storage errors are re-exported here)
     ConfigurationError,
     ConfigurationTypeError,
     ExpressionError,
+    ExternalToolError,
+    PickleFileError,
     PymonnError,
     StateFileError,
+    StorageFileNotFoundError,
+    UnsafeNameError,
+    UnsupportedObjectError,
 )
 from .project import get_data_folder, get_root_folder
 
@@ -49,27 +54,6 @@ __all__ = [
     "UnsafeNameError", "UnsupportedObjectError", "PickleFileError", "StorageFileNotFoundError",
     "ExternalToolError",
 ]
-
-
-# -- errors -----------------------------------------------------------------------------------------
-class UnsafeNameError(ConfigurationError):
-    """A key or folder name is not a plain name (path separator, '..', absolute path, NUL ...)."""
-
-
-class UnsupportedObjectError(ConfigurationTypeError):
-    """``save_obj`` / ``save_np`` got a value that cannot be stored without pickle."""
-
-
-class StorageFileNotFoundError(StateFileError, FileNotFoundError):
-    """A file or folder that was asked for does not exist (also a ``FileNotFoundError``)."""
-
-
-class PickleFileError(StateFileError):
-    """A ``.obj`` file is a pickle (PymoNNto's format); pymonn never unpickles."""
-
-
-class ExternalToolError(PymonnError, RuntimeError):
-    """An external program (ffmpeg) is missing or failed."""
 
 
 # -- names ------------------------------------------------------------------------------------------

@@ -1,18 +1,26 @@
 """``python -m pymonn.ui script.py [--screenshot out.png --steps 200]``: explore the network a script builds.
 
 The script runs with ``__name__ == '__pymonn_ui__'`` (so its ``if __name__ == '__main__':`` block
-does not), and the explorer opens on its global ``net``, or else the first ``Network`` among its
-globals. With ``--screenshot`` nothing is shown: the network runs ``--steps`` steps on the worker
-thread (a fast-forward, drawn as it goes), the window is saved as PNG (or SVG) and the command
-returns; without a display Qt's offscreen platform is used.
+does not). A script that opens a window itself (PymoNNto's ``Network_UI(...).show()``,
+``pymonn.ui.explore(net)``, any ``Explorer.show()``) gets that window; otherwise the explorer
+opens on its global ``net``, or else the first ``Network`` among its globals, once the script
+has run.
+
+With ``--screenshot`` nothing is shown: the network runs ``--steps`` steps on the worker thread
+(a fast-forward, drawn as it goes), the window is saved as PNG (or SVG) and the command returns;
+without a display Qt's offscreen platform is used. For a script that opens its own window, the
+first window it opens is captured that way when it is shown, and the script stops there (the
+rest of it does not run; exit status 0, or 1 when the simulation failed).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import runpy
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 
@@ -26,10 +34,82 @@ def find_network(namespace: dict):
     return next((v for v in namespace.values() if isinstance(v, Network)), None)
 
 
+class WindowCaptured(BaseException):
+    """Raised through a script when its window has been captured: the script stops there.
+
+    A ``BaseException`` (as ``SystemExit``), so that a script's ``except Exception`` does not
+    swallow it. ``status`` is the command's exit status.
+    """
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+@contextlib.contextmanager
+def windows_shown(on_show: Callable) -> Iterator[list]:
+    """While inside, every ``Explorer.show()`` first calls ``on_show(window)``; yields the windows shown.
+
+    ``on_show`` may raise (:class:`WindowCaptured`) to stop the script before the window shows.
+    """
+    from .explorer import Explorer
+
+    shown: list = []
+    had_own = "show" in Explorer.__dict__
+    original = Explorer.__dict__.get("show")
+    base_show = Explorer.show
+
+    def show(window) -> None:
+        shown.append(window)
+        on_show(window)
+        base_show(window)
+
+    Explorer.show = show
+    try:
+        yield shown
+    finally:
+        if had_own:
+            Explorer.show = original
+        else:
+            del Explorer.show
+
+
+def screenshot(window, path: str, steps: int, size: tuple[int, int], window_ms: float | None) -> int:
+    """Show ``window`` at ``size``, run ``steps`` steps, save it to ``path``, close it; returns the exit status."""
+    from ._qt import QtWidgets
+
+    app = QtWidgets.QApplication.instance()
+    net = window.net
+    window._save_layout = False  # a screenshot never replaces the user's saved layout
+    window.resize(*size)
+    window.apply_default_layout()
+    if window_ms is None and steps > 0:
+        window_ms = steps * net.dt
+    if window_ms is not None:  # within what the window's buffers hold
+        window.window_spin.setValue(min(float(window_ms), window.time_axis.max_window_ms))
+    QtWidgets.QMainWindow.show(window)
+    app.processEvents()
+    start = net.iteration
+    if steps > 0:  # run on the worker, so that the status bar shows the real speed
+        window.fast_forward(steps)
+        window.wait_idle(timeout=600)
+    done = net.iteration - start
+    failed = window.worker.last_error
+    if failed:
+        print(f"pymonn.ui: the simulation failed after {done} steps:\n{failed}", file=sys.stderr)
+    window.draw_frame(all_panels=True)
+    app.processEvents()
+    written = window.export_window(path)
+    window.close()
+    print(f"pymonn.ui: {done} steps, screenshot written to {written}")
+    return 1 if failed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 1 the simulation failed, 2 bad usage)."""
     parser = argparse.ArgumentParser(prog="python -m pymonn.ui", description="Open the pymonn explorer on the "
-                                     "network a script builds (its global 'net' or its first Network).")
+                                     "network a script builds (its global 'net' or its first Network), or on "
+                                     "the window the script opens itself.")
     parser.add_argument("script", help="a Python script that builds a pymonn Network")
     parser.add_argument("--screenshot", metavar="PATH", help="save the window to PATH (.png or .svg) and exit")
     parser.add_argument("--steps", type=int, default=200, help="steps to run before the screenshot (default 200)")
@@ -42,6 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     script = Path(args.script)
     if not script.is_file():
         print(f"pymonn.ui: no such script: {script}", file=sys.stderr)
+        return 2
+    if args.steps < 0:
+        print(f"pymonn.ui: --steps must be 0 or more, got {args.steps}", file=sys.stderr)
         return 2
     if args.screenshot and not os.environ.get("QT_QPA_PLATFORM") and not os.environ.get("DISPLAY") \
             and not os.environ.get("WAYLAND_DISPLAY") and sys.platform.startswith("linux"):
@@ -58,42 +141,45 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         print(f"pymonn.ui: {problem}", file=sys.stderr)
         return 2
+    shot = args.screenshot is not None
+
+    def on_show(window) -> None:  # the script opens a window: capture it, or let it open
+        if shot:
+            raise WindowCaptured(screenshot(window, args.screenshot, args.steps, (width, height), args.window_ms))
+        window.resize(width, height)
+        if args.run:
+            window.run()
+
     sys.path.insert(0, str(script.resolve().parent))
-    namespace = runpy.run_path(str(script), run_name="__pymonn_ui__")
+    try:
+        with windows_shown(on_show) as shown:
+            namespace = runpy.run_path(str(script), run_name="__pymonn_ui__")
+    except WindowCaptured as captured:
+        return captured.status
+    if shown:  # the script opened (and, blocking, closed) its own window: no second one
+        from ._qt import QtWidgets
+
+        if any(w.isVisible() for w in shown):  # a window that did not block: keep it open
+            QtWidgets.QApplication.instance().exec_()
+        return 0
     net = find_network(namespace)
     if net is None:
-        print(f"pymonn.ui: {script} defines no pymonn Network (name it 'net')", file=sys.stderr)
+        print(f"pymonn.ui: {script} defines no pymonn Network (name it 'net') and opens no window", file=sys.stderr)
         return 2
 
-    from ._qt import QtWidgets, ensure_app
+    from ._qt import ensure_app
     from .explorer import Explorer
 
     app, _ = ensure_app()
-    shot = args.screenshot is not None
     window_ms = args.window_ms
     if window_ms is None and shot and args.steps > 0:
         window_ms = args.steps * net.dt
     window = Explorer(net, window_ms=window_ms, restore_layout=not shot, save_layout=not shot)
     window.resize(width, height)
     if shot:
-        window.apply_default_layout()
+        return screenshot(window, args.screenshot, args.steps, (width, height), window_ms)
     window.show()
     app.processEvents()
-    if shot:
-        start = net.iteration
-        if args.steps > 0:  # run on the worker, so that the status bar shows the real speed
-            window.fast_forward(args.steps)
-            window.wait_idle(timeout=600)
-        done = net.iteration - start
-        if window.worker.last_error:
-            print(f"pymonn.ui: the simulation failed after {done} steps:\n{window.worker.last_error}", file=sys.stderr)
-        window.draw_frame(all_panels=True)
-        app.processEvents()
-        QtWidgets.QApplication.processEvents()
-        path = window.export_window(args.screenshot)
-        window.close()
-        print(f"pymonn.ui: {done} steps, screenshot written to {path}")
-        return 1 if window.worker.last_error else 0
     if args.run:
         window.run()
     app.exec_()

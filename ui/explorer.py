@@ -120,6 +120,11 @@ class Explorer(QtWidgets.QMainWindow):
         (default True; Linux only, the GUI thread's affinity is restored on close): they take
         turns anyway, and handing the GIL between cores cost up to a fifth of the speed (see
         ``pymonn.ui.affinity``).
+    groups : list of NeuronGroup, optional
+        The neuron groups the panels show (default: all of the network's).
+    spike_variable : str
+        The per-neuron variable holding each step's spikes, read by the rasters, grids,
+        statistics and spectra (default ``'fired'``; a bool array or a float array of 0 and 1).
 
     Notes
     -----
@@ -135,7 +140,7 @@ class Explorer(QtWidgets.QMainWindow):
                  window_ms: float | None = None, buffer_steps: int | None = None, steps_per_frame: int = 0,
                  fps: float = 22.0, settings: str | os.PathLike | None = None, restore_layout: bool = True,
                  save_layout: bool = True, title: str | None = None, parent: QtWidgets.QWidget | None = None,
-                 share_core: bool = True) -> None:
+                 share_core: bool = True, groups: Iterable | None = None, spike_variable: str = "fired") -> None:
         ensure_app()
         super().__init__(parent)
         if not isinstance(net, Network):
@@ -143,6 +148,14 @@ class Explorer(QtWidgets.QMainWindow):
         if not net.NeuronGroups:
             raise ConfigurationError(f"Explorer: {net.describe()} has no neuron group to show")
         self.net = net
+        if not isinstance(spike_variable, str) or not spike_variable.isidentifier():
+            raise ConfigurationTypeError(f"Explorer: spike_variable must be a variable name, got {spike_variable!r}")
+        self.spike_variable = spike_variable
+        self.groups = list(net.NeuronGroups) if groups is None else list(groups)
+        strangers = [g for g in self.groups if not any(g is h for h in net.NeuronGroups)]
+        if strangers or not self.groups:
+            raise ConfigurationError(f"Explorer: groups must be a non-empty list of {net.describe()}'s neuron groups, "
+                                     f"got {self.groups!r}")
         if not net.initialized:
             net.initialize()
         self._closed = False
@@ -156,7 +169,7 @@ class Explorer(QtWidgets.QMainWindow):
         self.recordings = RecordingManager(net, self.buffer_steps)
         self.time_axis = TimeAxis(window_ms, self.buffer_steps * dt, self)
         self.event_log = EventLog(net, self)
-        first = next((g for g in net.NeuronGroups if hasattr(g, "fired")), net.NeuronGroups[0])
+        first = next((g for g in self.groups if hasattr(g, spike_variable)), self.groups[0])
         self.selection = Selection(first, self)
         self.messages: list[str] = []
         self.panels: list[Panel] = []
@@ -920,7 +933,7 @@ class Explorer(QtWidgets.QMainWindow):
         out: dict[str, np.ndarray] = {}
         with self.lock.hold():
             view = FrameView(self)
-            for g in self.net.NeuronGroups:
+            for g in self.groups:
                 name = g.tags[0]
                 t, i = view.events(g)
                 if len(t) or self.recordings.has_events(g):

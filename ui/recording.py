@@ -36,8 +36,8 @@ class Need:
     ----------
     group : NeuronGroup
     expression : str
-        A recorder expression (``'v'``, ``'np.mean(v)'``) or, with ``kind='events'``, a boolean
-        variable (``'fired'``).
+        A recorder expression (``'v'``, ``'np.mean(v)'``) or, with ``kind='events'``, a per-neuron
+        spike variable (``'fired'``: a bool array, or numbers where non-zero means a spike).
     kind : str
         ``'trace'`` (every step, one row per sample) or ``'events'`` ((step, index) pairs).
     steps : int, optional
@@ -218,9 +218,11 @@ class RecordingManager:
         if need.kind == "events":
             rec = self._events.get(id(group))
             if rec is None:
-                if not hasattr(group, need.expression):
+                value = getattr(group, need.expression, None)
+                if not isinstance(value, np.ndarray) or value.dtype.kind not in "biuf":
                     return False
-                rows = self.trace_rows(group, need.steps, itemsize=1)
+                # bytes per neuron and step: 1 for bool spikes, 8 for a float64 0/1 spike variable
+                rows = self.trace_rows(group, need.steps, itemsize=value.dtype.itemsize)
                 rec = ExplorerTraceRecorder([need.expression], tag=EXPLORER_TAG, max_length=rows, chunk=64)
                 self._add(group, rec)
                 self._events[id(group)] = rec

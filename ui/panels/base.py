@@ -73,6 +73,7 @@ class FrameView:
         self.dt = self.net.dt
         self.window_ms = explorer.time_axis.window_ms
         self.window_steps = max(1, int(round(self.window_ms / self.dt)))
+        self.spike_variable = getattr(explorer, "spike_variable", "fired")
         self._rec = explorer.recordings
 
     def trace(self, group, expression: str, columns: Any = None, steps: int | None = None):
@@ -83,12 +84,17 @@ class FrameView:
         """(t in ms, mean over neurons) of a recorded per-neuron expression over the window."""
         return self._rec.trace_mean(group, expression, self.window_steps if steps is None else steps)
 
-    def events(self, group, variable: str = "fired", steps: int | None = None):
-        """(t in ms, neuron index) of the recorded spikes over the window."""
+    def events(self, group, variable: str | None = None, steps: int | None = None):
+        """(t in ms, neuron index) of the recorded spikes over the window.
+
+        ``variable`` defaults to the explorer's spike variable (``explorer.spike_variable``, 'fired').
+        """
+        variable = variable or self.spike_variable
         return self._rec.events(group, variable, self.window_steps if steps is None else steps)
 
-    def event_steps(self, group, variable: str = "fired", steps: int | None = None):
+    def event_steps(self, group, variable: str | None = None, steps: int | None = None):
         """(step number, neuron index) of the recorded spikes over the window."""
+        variable = variable or self.spike_variable
         return self._rec.event_steps(group, variable, self.window_steps if steps is None else steps)
 
     def spike_counts(self, group, steps: int | None = None) -> np.ndarray:
@@ -166,8 +172,23 @@ class Panel:
 
     @property
     def groups(self) -> list:
-        """The network's neuron groups."""
-        return list(self.net.NeuronGroups)
+        """The neuron groups the explorer shows (``Explorer(groups=...)``; all by default)."""
+        shown = getattr(self.explorer, "groups", None)
+        return list(shown if shown is not None else self.net.NeuronGroups)
+
+    @property
+    def spike_variable(self) -> str:
+        """The per-neuron variable holding spikes (``Explorer(spike_variable=...)``, 'fired' by default)."""
+        return getattr(self.explorer, "spike_variable", "fired")
+
+    def spiking_groups(self) -> list:
+        """The shown groups that have the spike variable."""
+        name = self.spike_variable
+        return [g for g in self.groups if hasattr(g, name)]
+
+    def spike_needs(self) -> list[Need]:
+        """Event recordings of the spike variable of every shown group that has it."""
+        return [Need(g, self.spike_variable, "events") for g in self.spiking_groups()]
 
 
 # -- shared helpers ---------------------------------------------------------------------------------

@@ -77,14 +77,19 @@ class GridPanel(Panel):
         the name of a per-neuron variable (``'v'``) shown as its current value.
     activity_ms : float
         Window of the activity colour (default 50 ms).
+    variables : list of str, optional
+        The per-neuron variables the colour menu offers after the activity (default: every
+        float and bool per-neuron array of the shown groups).
     """
 
     title = "Neuron grids"
     area = "left"
     interval_s = 0.1
 
-    def __init__(self, explorer, variable: str = ACTIVITY, activity_ms: float = 50.0, **options: Any) -> None:
+    def __init__(self, explorer, variable: str = ACTIVITY, activity_ms: float = 50.0, variables: Any = None,
+                 **options: Any) -> None:
         super().__init__(explorer, **options)
+        self.choices = None if variables is None else [str(v) for v in variables]
         self.variable = variable
         self.activity_ms = float(activity_ms)
         self.views: dict[int, _GridView] = {}
@@ -95,7 +100,7 @@ class GridPanel(Panel):
         self.cmap = colormap_for(variable)
 
     def needs(self) -> list[Need]:
-        return [Need(g, "fired", "events") for g in self.groups if hasattr(g, "fired")]
+        return self.spike_needs()
 
     # -- widget ---------------------------------------------------------------------------------
     def build(self) -> QtWidgets.QWidget:
@@ -107,7 +112,10 @@ class GridPanel(Panel):
         self.combo = QtWidgets.QComboBox()
         names = [ACTIVITY]
         for g in self.groups:
-            names += [n for n in vector_variables(g) if n not in names and n not in ("x", "y", "z")]
+            found = [n for n in vector_variables(g) if n not in ("x", "y", "z")]
+            if self.choices is not None:
+                found = [n for n in self.choices if n in found]
+            names += [n for n in found if n not in names]
         self.combo.addItems(names)
         if self.variable in names:
             self.combo.setCurrentText(self.variable)

@@ -179,12 +179,12 @@ class RasterPanel(Panel):
         self.frames: dict[int, dict] = {}
 
     def needs(self) -> list[Need]:
-        return [Need(g, "fired", "events") for g in self.groups if hasattr(g, "fired")]
+        return self.spike_needs()
 
     def build(self) -> QtWidgets.QWidget:
         self.glw = pg.GraphicsLayoutWidget()
         self.glw.setBackground("w")
-        groups = [g for g in self.groups if hasattr(g, "fired")]
+        groups = self.spiking_groups()
         biggest = max([g.size for g in groups] or [1])
         for k, g in enumerate(groups):
             colour = group_colour(self.net, g)

@@ -35,7 +35,7 @@ class SpectrumPanel(Panel):
         self.spectra: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def needs(self) -> list[Need]:
-        return [Need(g, "fired", "events") for g in self.groups if hasattr(g, "fired")]
+        return self.spike_needs()
 
     def build(self) -> QtWidgets.QWidget:
         box = QtWidgets.QWidget()
@@ -49,7 +49,7 @@ class SpectrumPanel(Panel):
         self.plot.hideButtons()
         self.plot.addLegend(offset=(-5, 5), labelTextColor="#222", brush=pg.mkBrush(255, 255, 255, 200))
         for g in self.groups:
-            if hasattr(g, "fired"):
+            if hasattr(g, self.spike_variable):
                 self.curves[id(g)] = self.plot.plot(pen=pg.mkPen(group_colour(self.net, g), width=1), name=g.tags[0])
         lay.addWidget(self.plot_widget, 1)
         return box

@@ -57,7 +57,7 @@ class StatisticsPanel(Panel):
         self.last: dict[str, Any] = {}
 
     def needs(self) -> list[Need]:
-        return [Need(g, "fired", "events") for g in self.groups if hasattr(g, "fired")]
+        return self.spike_needs()
 
     def build(self) -> QtWidgets.QWidget:
         box = QtWidgets.QWidget()
@@ -81,7 +81,7 @@ class StatisticsPanel(Panel):
 
     def collect(self, view: FrameView) -> dict:
         g = self.selection.group
-        if g is None or not hasattr(g, "fired"):
+        if g is None or not hasattr(g, self.spike_variable):
             return {}
         return {"group": g, "trains": window_trains(view, g)}
 

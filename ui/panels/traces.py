@@ -33,6 +33,19 @@ def default_variable(group) -> str | None:
     return names[0] if names else None
 
 
+def traceable(group, name: str) -> bool:
+    """Whether ``group.name`` is a number or a per-neuron array of numbers (bools included)."""
+    value = vars(group).get(name)
+    if isinstance(value, (bool, int, float, np.number, np.bool_)):
+        return True
+    return isinstance(value, np.ndarray) and value.dtype.kind in "biuf" and value.shape in ((), (group.size,))
+
+
+def is_scalar(group, name: str) -> bool:
+    """Whether ``group.name`` is one number for the whole group (not one per neuron)."""
+    return np.ndim(vars(group).get(name)) == 0
+
+
 class TracesPanel(Panel):
     """Traces of a variable (``v`` by default) for up to ``max_traces`` selected neurons.
 
@@ -41,18 +54,43 @@ class TracesPanel(Panel):
 
     The group mean (over all its neurons, every step) is the thick grey line; the
     threshold (or spike peak) found on the group or its neuron model is a dashed red line.
+
+    Options
+    -------
+    variable : str
+        The variable traced first (default ``'v'``, else the group's first float array).
+    variables : list of str, optional
+        The variables offered in the panel's menu, in this order (default: every float
+        per-neuron array of the selected group). With a list, scalars of the group (one number
+        per group, drawn as the group line) and bool arrays (drawn as 0 and 1) can be traced too.
     """
 
     title = "Traces"
     area = "lower"
 
-    def __init__(self, explorer, variable: str | None = None, max_traces: int = 8, **options: Any) -> None:
+    def __init__(self, explorer, variable: str | None = None, max_traces: int = 8, variables: Any = None,
+                 **options: Any) -> None:
         super().__init__(explorer, **options)
         self.max_traces = int(max_traces)
-        self.variables = {id(g): (variable if variable and hasattr(g, variable) else default_variable(g))
-                          for g in self.groups}
+        self.choices = None if variables is None else [str(v) for v in variables]
+        self.variables = {id(g): self._first_variable(g, variable) for g in self.groups}
         self.curves: list[pg.PlotCurveItem] = []
         self.last: dict[str, np.ndarray] = {}
+
+    def offered(self, group) -> list[str]:
+        """The variables the menu offers for ``group``."""
+        if self.choices is None:
+            return [n for n in vector_variables(group, "f") if n not in ("x", "y", "z")]
+        return [n for n in self.choices if traceable(group, n)]
+
+    def _first_variable(self, group, variable: str | None) -> str | None:
+        offered = self.offered(group)
+        if variable and variable in offered:
+            return variable
+        if self.choices is None:
+            return variable if variable and hasattr(group, variable) else default_variable(group)
+        floats = [n for n in offered if np.asarray(vars(group)[n]).dtype.kind != "b"]
+        return (floats or offered or [None])[0]
 
     def needs(self) -> list[Need]:
         """The traced variable of the selected group only: recording starts when a group is selected."""
@@ -130,7 +168,7 @@ class TracesPanel(Panel):
             self._recording_group = g
         self.combo.blockSignals(True)
         self.combo.clear()
-        self.combo.addItems([n for n in vector_variables(g, "f") if n not in ("x", "y", "z")])
+        self.combo.addItems(self.offered(g))
         if self.variables.get(id(g)):
             self.combo.setCurrentText(self.variables[id(g)])
         self.combo.blockSignals(False)
@@ -144,8 +182,14 @@ class TracesPanel(Panel):
         var = self.variable
         if g is None or var is None:
             return {}
-        cols = self.selection.indices[: self.max_traces]
-        t, values = view.trace(g, var, columns=cols)
+        if is_scalar(g, var):  # one number per group: the group line only
+            cols = np.empty(0, np.int64)
+            t, values = view.trace(g, var)
+        else:
+            cols = self.selection.indices[: self.max_traces]
+            t, values = view.trace(g, var, columns=cols)
+        if values.dtype.kind == "b":
+            values = values.astype(np.float64)
         mt, mean = view.trace_mean(g, var)
         threshold, where = find_threshold(g) if var == "v" else (None, "")
         return {"group": g, "var": var, "cols": cols, "t": t, "values": values, "mean_t": mt, "mean": mean,

@@ -71,6 +71,9 @@ def block_average(m: np.ndarray, max_side: int) -> np.ndarray:
 class WeightsPanel(Panel):
     """Weights of one synapse group (chosen in the panel).
 
+    Options: ``variables`` (the weight variables offered, default every dense matrix or CSR of
+    each synapse group) and ``transmitters`` (only synapse groups whose first tag is listed).
+
     Shows the (dst x src) matrix, the afferent field of the selected neuron (its input weights
     laid on the source group's grid) when it belongs to the destination group, its efferent field
     (output weights on the destination grid) when it belongs to the source group, and a histogram
@@ -81,11 +84,16 @@ class WeightsPanel(Panel):
     area = "lower"
     interval_s = 0.2
 
-    def __init__(self, explorer, bins: int = 50, max_side: int = 1000, **options: Any) -> None:
+    def __init__(self, explorer, bins: int = 50, max_side: int = 1000, variables: Any = None,
+                 transmitters: Any = None, **options: Any) -> None:
         super().__init__(explorer, **options)
         self.bins = int(bins)
         self.max_side = int(max_side)
-        self.choices = [(sg, name) for sg in self.net.SynapseGroups for name in weight_variables(sg)]
+        groups = [sg for sg in self.net.SynapseGroups if not transmitters or sg.tags[0] in transmitters]
+        if variables is None:
+            self.choices = [(sg, name) for sg in groups for name in weight_variables(sg)]
+        else:  # only the named weight variables, in the order given
+            self.choices = [(sg, name) for sg in groups for name in variables if name in weight_variables(sg)]
         self.current = 0
         self.last: dict[str, np.ndarray] = {}
 

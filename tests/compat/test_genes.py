@@ -15,6 +15,7 @@ import sys
 import textwrap
 
 import pytest
+from compat_helpers import Counter
 
 from pymonn import *
 from pymonn.compat import genes
@@ -29,15 +30,6 @@ def fresh_genome(monkeypatch):
     genes._run.reset()
     yield
     genes._run.reset()
-
-
-class Counter(Behavior):
-    def initialize(self, neurons):
-        self.inc = self.parameter("inc", 1)
-        neurons.count = neurons.vector()
-
-    def iteration(self, neurons):
-        neurons.count += self.inc
 
 
 def counted(inc, steps=10):

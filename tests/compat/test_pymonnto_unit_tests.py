@@ -7,6 +7,7 @@ system, storage manager parameters, and adding/removing behaviours at run time.
 """
 
 import pytest
+from compat_helpers import Counter
 
 from pymonn import *
 
@@ -18,15 +19,6 @@ def project(tmp_path, monkeypatch):
     set_genome({})
     yield tmp_path
     set_genome({})
-
-
-class Counter(Behavior):
-    def initialize(self, neurons):
-        self.inc = self.parameter("inc", 1)
-        neurons.count = neurons.vector()
-
-    def iteration(self, neurons):
-        neurons.count += self.inc
 
 
 def sample_network(as_list=False):

@@ -174,8 +174,8 @@ class Behaviour:
         where = f" on {obj.describe()}" if hasattr(obj, "describe") else ""
         what = f"{type(self).__name__} parameter {key!r}{where}"
         value: Any = substitute_genes(text) if has_genes(text) else text
-        typed = isinstance(default, (bool, np.bool_)) or (
-            isinstance(default, numbers.Real) and not isinstance(default, np.ndarray))
+        flag = isinstance(default, (bool, np.bool_))
+        typed = flag or isinstance(default, numbers.Real)
         if not isinstance(value, str):  # a whole gene string gave its value
             return cast_to_default(value, default, what) if typed else value
         if isinstance(default, str):
@@ -184,9 +184,9 @@ class Behaviour:
             try:
                 return cast_to_default(value, default, what)
             except ConfigurationError:
-                if isinstance(default, (bool, np.bool_)) or not hasattr(obj, "init_value"):
-                    if isinstance(default, (bool, np.bool_)):
-                        raise
+                if flag:
+                    raise
+                if not hasattr(obj, "init_value"):
                     return value  # not a number: the caller parses it (e.g. '250ms', an init string)
         if hasattr(obj, "init_value"):
             if not typed:

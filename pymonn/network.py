@@ -290,11 +290,23 @@ class Network(StateMixin, NetworkObject):
         behaviour = getattr(fn, "__self__", None)
         return BehaviourError(obj, behaviour, getattr(behaviour, "key", None), self._iteration, "iteration", exc)
 
-    def simulate_iteration(self, measure_behavior_execution_time: bool = False) -> None:
-        """Advance the network by one step."""
+    def simulate_iteration(self, measure_behavior_execution_time: bool = False) -> dict[float, float] | None:
+        """Advance the network by one step.
+
+        With ``measure_behavior_execution_time=True`` (PymoNNto's option) the step is timed and the
+        wall time in ms spent so far in timed steps is returned per behaviour key, summed over the
+        objects that use the key (what PymoNNto returns); :meth:`timing_report` has the details.
+        """
         if not self.initialized:
             self.initialize()
-        self._steps(1)
+        if not measure_behavior_execution_time:
+            self._steps(1)
+            return None
+        self._timed_steps(1)
+        per_key: dict[float, float] = {}
+        for _, behaviour, seconds, _ in self.timing.values():
+            per_key[behaviour.key] = per_key.get(behaviour.key, 0.0) + 1e3 * seconds
+        return per_key
 
     def _steps(self, n: int) -> int:
         """The hot loop: ``n`` steps, a flat list of (bound method, object) per step."""

@@ -128,3 +128,12 @@ def test_a_script_may_keep_its_own_t_and_clock():
     np.testing.assert_allclose(ng["t", 0][:3], [0.5, 1.0, 1.5])
     del ng.t
     assert ng.t == 20.0
+
+
+def test_simulate_iteration_can_time_the_step_per_key_as_pymonnto_returns_it():
+    net = build()
+    assert net.simulate_iteration() is None
+    first = net.simulate_iteration(measure_behavior_execution_time=True)
+    second = net.simulate_iteration(measure_behavior_execution_time=True)
+    assert set(first) == set(second) == {1, 9, 10} and net.iteration == 3
+    assert all(second[k] >= first[k] > 0 for k in first)  # cumulative ms, as PymoNNto sums them

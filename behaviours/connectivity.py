@@ -78,6 +78,41 @@ class CSR:
             raise ConfigurationError(f"CSR: destination indices must lie in [0, {self.n_dst})")
         self._post: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
+    # -- state files -------------------------------------------------------------------------
+    @staticmethod
+    def check_state(fields: dict) -> list[str]:
+        """Problems of CSR ``fields`` loaded from a state file (ranges the kernels index with).
+
+        ``indptr`` must start at 0, never decrease and end at the number of synapses; every
+        ``indices`` entry must lie in ``[0, n_dst)``; the weights must be finite. (Shapes and
+        dtypes were checked against the live CSR already.)
+        """
+        indptr, indices, data = fields.get("indptr"), fields.get("indices"), fields.get("data")
+        n_dst = fields.get("n_dst")
+        problems = []
+        if indptr is not None and indptr.size:
+            if indptr[0] != 0 or np.any(np.diff(indptr) < 0) or (indices is not None and indptr[-1] != indices.size):
+                problems.append(f"indptr must start at 0, never decrease and end at {getattr(indices, 'size', '?')} "
+                                "(the number of synapses)")
+        if indices is not None and indices.size and isinstance(n_dst, int) and (
+                indices.min() < 0 or indices.max() >= n_dst):
+            problems.append(f"indices must lie in [0, {n_dst}) (destination neurons), got "
+                            f"[{int(indices.min())}, {int(indices.max())}]")
+        if data is not None and data.dtype.kind == "f" and not np.all(np.isfinite(data)):
+            problems.append("the weights must be finite")
+        return problems
+
+    def state_loaded(self) -> None:
+        """Called after a state file set this CSR's arrays: rebuild the post index in place (if built)."""
+        if self._post is None:
+            return
+        post = self._post
+        self._post = None
+        fresh = self.post_index()
+        for old, new in zip(post, fresh, strict=True):
+            np.copyto(old, new, casting="unsafe")
+        self._post = post  # the same arrays, which plasticity kernels hold
+
     # -- sizes ---------------------------------------------------------------------------------
     @property
     def nnz(self) -> int:

@@ -57,7 +57,7 @@ def build(state: str = "AI", scale: float = 1.0, *, dt: float = 0.1, seed: int =
     # a delta current of w pA during one step moves v by exactly w * (tau / C) * (1 - exp(-dt / tau)) mV
     w = J / ((TAU / C_M) * (1.0 - np.exp(-dt / TAU)))
     behaviour = {
-        10: PoissonInput(N=c_exc, rate=nu_ext, weight=w),
+        10: PoissonInput(N=c_exc, rate=nu_ext, weight=w * dt),  # weight: charge per spike, pA ms
         30: LIF(tau_m=TAU, C_m=C_M, v_rest=0.0, v_reset=V_RESET, v_th=THETA, t_ref=T_REF, v=f"0;{THETA}"),
         90: EventRecorder("fired"),
     }

@@ -8,6 +8,9 @@ import numpy as np
 
 from .errors import RecordingError
 
+#: Element kinds a recording may hold: bool, integers, floats, complex, datetimes and timedeltas.
+_KINDS = "biufcmM"
+
 
 class RowBuffer:
     """Rows of a fixed shape and dtype appended one at a time.
@@ -38,8 +41,14 @@ class RowBuffer:
         return 0 if self._data is None else self._data.nbytes
 
     def _allocate(self, value: np.ndarray) -> None:
+        dtype = self.dtype or value.dtype
+        if dtype.kind not in _KINDS:
+            raise RecordingError(
+                f"recorded {self.name!r} is a {dtype} value ({type(value.flat[0]).__name__ if value.size else dtype}); "
+                "recordings hold numbers and bools"
+            )
         rows = self.max_length if self.max_length is not None else self.chunk
-        self._data = np.empty((rows,) + value.shape, dtype=self.dtype or value.dtype)
+        self._data = np.empty((rows,) + value.shape, dtype=dtype)
 
     def append(self, value: Any) -> None:
         """Copy ``value`` in as the next row."""
@@ -150,6 +159,19 @@ class RowBuffer:
             return out
         start = self._count % self.max_length
         return np.concatenate([self._data[start:], self._data[:start]])
+
+    def drop_last(self, n: int) -> None:
+        """Forget the newest ``n`` rows (all when ``n`` exceeds what is stored)."""
+        n = min(int(n), len(self))
+        if n <= 0:
+            return
+        if self.max_length is None or self._count <= self.max_length:
+            self._count -= n
+            return
+        keep = self.array()[: len(self) - n].copy()  # a ring that has wrapped: rebuild it in order
+        self._count = 0
+        if len(keep):
+            self.append_many(keep)
 
     def clear(self) -> None:
         """Forget every row (the allocation is kept for reuse)."""

@@ -39,6 +39,29 @@ class ExpressionError(ConfigurationError):
     """A recorder expression (``'np.mean(v)'`` ...) is not in the allowed grammar."""
 
 
+class EquationError(ConfigurationError):
+    """Model equations, a threshold, a reset or a synaptic statement could not be accepted.
+
+    Raised for a syntax error, an unknown name, a construct outside the whitelist, inconsistent
+    units, a method that does not suit the equations, or a division by zero. The message names
+    the line and column, the name or term involved and what is allowed.
+
+    Attributes
+    ----------
+    line, column : int or None
+        Where in the text (1-based line, 0-based column), when known.
+    name : str or None
+        The name or term the error is about.
+    allowed : str or None
+        What would have been accepted.
+    """
+
+    def __init__(self, message: str, *, line: int | None = None, column: int | None = None,
+                 name: str | None = None, allowed: str | None = None):
+        super().__init__(message)
+        self.line, self.column, self.name, self.allowed = line, column, name, allowed
+
+
 class DurationError(ConfigurationError):
     """A duration such as ``'250ms'`` could not be understood."""
 
@@ -129,3 +152,7 @@ class NumericalWarning(UserWarning):
 
 class TimeStepWarning(UserWarning):
     """A physical model runs on a time step nobody chose (the default 1 ms) or one too coarse for it."""
+
+
+class ConversionWarning(UserWarning):
+    """A state variable was replaced by an array of another dtype and converted back to the model's dtype."""

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
+import signal
 import sys
+import threading
 import time
 import warnings
 import zlib
@@ -12,7 +15,14 @@ from typing import Any
 import numpy as np
 
 from .behaviour import Behaviour
-from .errors import BehaviourError, ConfigurationError, ConfigurationTypeError, UnusedParameterWarning
+from .errors import (
+    BehaviourError,
+    ConfigurationError,
+    ConfigurationTypeError,
+    DurationError,
+    StateError,
+    UnusedParameterWarning,
+)
 from .network_object import NetworkObject
 from .storage import StateMixin  # state_dict / load_state_dict / save / load (issue 6)
 from .units import to_ms
@@ -23,6 +33,28 @@ _SETTINGS = ("dt", "seed", "dtype", "synapse_mode", "syn_dim")
 _DTYPES = (np.float64, np.float32, np.float16)
 #: Synapse layouts by every spelling a setting may use (PymoNNto: the ints SxD = 0 and DxS = 1).
 _LAYOUTS = {"DxS": "DxS", "SxD": "SxD", 1: "DxS", 0: "SxD"}
+#: Most steps one call may be asked to run (a duration that needs more is refused).
+MAX_STEPS = 2**62
+
+
+def _check_dt(dt: Any) -> float:
+    if isinstance(dt, bool) or not isinstance(dt, (int, float, np.integer, np.floating)) or not (
+            dt > 0 and math.isfinite(dt)):
+        raise ConfigurationError(f"Network dt must be a positive number of ms (finite), got {dt!r}")
+    return float(dt)
+
+
+def _check_seed(seed: Any) -> Any:
+    """A seed numpy's SeedSequence takes: a non-negative int, or a non-empty sequence of them."""
+    def whole(x):
+        return isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_)) and x >= 0
+    if whole(seed):
+        return int(seed)
+    if isinstance(seed, (list, tuple)) and seed and all(whole(x) for x in seed):
+        return [int(x) for x in seed]
+    raise ConfigurationError(
+        f"Network seed must be a non-negative int (or a list of them), or None for a fresh one; got {seed!r}"
+    )
 
 
 def _layout(settings: dict) -> str:
@@ -89,8 +121,8 @@ class Network(StateMixin, NetworkObject):
         seed = settings.get("seed", seed)
         dtype = settings.get("dtype", dtype)
         self.synapse_mode = _layout(settings)
-        if isinstance(dt, bool) or not isinstance(dt, (int, float)) or not dt > 0:
-            raise ConfigurationError(f"Network dt must be a positive number of ms, got {dt!r}")
+        dt = _check_dt(dt)
+        seed = None if seed is None else _check_seed(seed)
         try:
             np_dtype = np.dtype(dtype)
         except TypeError:
@@ -111,6 +143,8 @@ class Network(StateMixin, NetworkObject):
         self._schedule: list[tuple[Callable, Any]] = []
         self._dirty = True
         self._stop = False
+        self._interrupted = False
+        self._failed: BaseException | None = None
         self.initialized = False
         self.timing: dict[int, list] = {}
         super().__init__(tag, None, behaviour if behaviour is not None else behavior)
@@ -124,9 +158,7 @@ class Network(StateMixin, NetworkObject):
 
     @dt.setter
     def dt(self, value: float) -> None:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-            raise ConfigurationError(f"Network dt must be a positive number of ms, got {value!r}")
-        self._dt = float(value)
+        self._dt = _check_dt(value)
         self._dt_given = True
 
     @property
@@ -286,9 +318,56 @@ class Network(StateMixin, NetworkObject):
         """Ask a running ``simulate_iterations`` / ``run`` to stop after the current step."""
         self._stop = True
 
+    @property
+    def failed(self) -> BaseException | None:
+        """The error that stopped a step half-way (a BehaviourError or KeyboardInterrupt), else None.
+
+        After a behaviour raised during a step (or the run was interrupted inside one), the
+        behaviours before it have done that step and the others have not: the state is half of
+        a step. The network then refuses to run (``StateError``) until one of
+
+        * :meth:`resume_after_error` (continue from the half-done step, knowingly),
+        * loading a saved state (``net.load`` / ``load_state_dict`` / ``Checkpointer.resume``),
+        * the explorer's reset.
+
+        Recorders end at the last complete step (samples of the failed step are dropped from
+        those that had taken them), and everything they hold stays readable.
+        """
+        return self._failed
+
+    def resume_after_error(self) -> BaseException | None:
+        """Allow running again after a failed step; returns the error that was recorded (or None).
+
+        The next step continues from the half-done state the failure left (see :attr:`failed`).
+        """
+        failed, self._failed = self._failed, None
+        return failed
+
+    def _check_runnable(self) -> None:
+        failed = self._failed
+        if failed is not None:
+            what = f"{type(failed).__name__}: {failed}" if str(failed) else type(failed).__name__
+            raise StateError(
+                f"{self.describe()} stopped half-way through step {self._iteration} ({what[:300]}); its state is "
+                "part of a step. Call net.resume_after_error() to continue from it anyway, or load a saved state "
+                "(net.load / Checkpointer.resume), or build the network again"
+            )
+
     def _fail(self, fn, obj, exc: Exception) -> BehaviourError:
         behaviour = getattr(fn, "__self__", None)
         return BehaviourError(obj, behaviour, getattr(behaviour, "key", None), self._iteration, "iteration", exc)
+
+    def _mark_failed(self, error: BaseException) -> None:
+        """Record a failure inside step ``self.iteration`` and cut every recorder back to the step before."""
+        self._failed = error
+        for obj in self.all_objects():
+            for b in list(obj.behaviours.values()):
+                discard = getattr(b, "discard_from", None)
+                if discard is not None and getattr(b, "is_recorder", False):
+                    try:
+                        discard(self._iteration)
+                    except Exception:  # noqa: BLE001 - a failing recorder must not hide the original error
+                        pass
 
     def simulate_iteration(self, measure_behavior_execution_time: bool = False) -> dict[float, float] | None:
         """Advance the network by one step.
@@ -299,6 +378,7 @@ class Network(StateMixin, NetworkObject):
         """
         if not self.initialized:
             self.initialize()
+        self._check_runnable()
         if not measure_behavior_execution_time:
             self._steps(1)
             return None
@@ -321,7 +401,12 @@ class Network(StateMixin, NetworkObject):
                 for fn, obj in sched:
                     fn(obj)
             except Exception as exc:
-                raise self._fail(fn, obj, exc) from exc
+                error = self._fail(fn, obj, exc)
+                self._mark_failed(error)
+                raise error from exc
+            except BaseException as exc:  # KeyboardInterrupt (a second Ctrl-C, or outside the main thread)
+                self._mark_failed(exc)
+                raise
             done += 1
         return done
 
@@ -337,7 +422,12 @@ class Network(StateMixin, NetworkObject):
                 try:
                     fn(obj)
                 except Exception as exc:
-                    raise self._fail(fn, obj, exc) from exc
+                    error = self._fail(fn, obj, exc)
+                    self._mark_failed(error)
+                    raise error from exc
+                except BaseException as exc:
+                    self._mark_failed(exc)
+                    raise
                 entry = self.timing.get(id(fn.__self__))
                 if entry is None:
                     entry = self.timing[id(fn.__self__)] = [obj, fn.__self__, 0.0, 0]
@@ -387,11 +477,13 @@ class Network(StateMixin, NetworkObject):
                 self.recording_on()
         if not self.initialized:
             self.initialize()
+        self._check_runnable()
         self._stop = False
         start = time.perf_counter()
         step = self._timed_steps if timing else self._steps
         bar = _progress_bar(int(iterations), progress)
         done = 0
+        previous = self._defer_interrupts()
         try:
             if callback is None and bar is None:
                 done = step(int(iterations))
@@ -405,13 +497,43 @@ class Network(StateMixin, NetworkObject):
                     if callback is not None and callback(self) is True:
                         break
         finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
             if bar is not None:
                 bar.close()
             self._stop = False
+            interrupted, self._interrupted = self._interrupted, False
+        if interrupted:
+            raise KeyboardInterrupt(f"{self.describe()} was interrupted after step {self._iteration}; every "
+                                    "behaviour and recorder completed that step, and the run can continue")
         if measure_block_time:
             elapsed = time.perf_counter() - start
             print(f"{done}xBatch: {elapsed:.3f}s ({1e3 * elapsed / max(done, 1):.3f} ms/step)")
         return done
+
+    def _defer_interrupts(self):
+        """Make Ctrl-C stop the run after the current step (main thread, Python's own handler only).
+
+        Returns the handler to put back afterwards, or None when nothing was changed. A second
+        Ctrl-C during the same step interrupts at once (the step is then left half done: see
+        :attr:`failed`).
+        """
+        if threading.current_thread() is not threading.main_thread() or \
+                signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+            return None
+
+        def handler(signum, frame):
+            if self._interrupted:  # the second Ctrl-C: now
+                signal.signal(signal.SIGINT, signal.default_int_handler)
+                raise KeyboardInterrupt
+            self._interrupted = True
+            self._stop = True
+
+        try:
+            signal.signal(signal.SIGINT, handler)
+        except (ValueError, OSError):  # pragma: no cover - not the main interpreter
+            return None
+        return signal.default_int_handler
 
     def _steps_of(self, value: Any, what: str) -> int:
         """A step count from an int or a duration string (``'1000*ms'``)."""
@@ -420,7 +542,7 @@ class Network(StateMixin, NetworkObject):
             if clock is not None and callable(getattr(clock, "time_to_iterations", None)):
                 return int(clock.time_to_iterations(value))  # a clock behaviour converts (PymoNNto's rule)
             try:
-                return int(round(to_ms(value) / self._dt))
+                return self._duration_steps(value, f"simulate_iterations {what}")
             except ConfigurationError as err:
                 raise ConfigurationError(f"simulate_iterations {what}: {err}") from None
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
@@ -433,10 +555,18 @@ class Network(StateMixin, NetworkObject):
         """Enable or disable every behaviour of the network matching ``tag`` (PymoNNto's ``set_behaviors``)."""
         return self._set_enabled(tag, bool(enabled))
 
+    def _duration_steps(self, duration: Any, who: str) -> int:
+        """``round(duration / dt)`` for a finite, non-negative duration (else DurationError)."""
+        ms = to_ms(duration)
+        steps = ms / self._dt
+        if not (math.isfinite(ms) and steps < MAX_STEPS):
+            raise DurationError(f"{who}: the duration must be a finite number of ms (at most {MAX_STEPS:.3g} "
+                                f"steps of dt = {self._dt} ms), got {duration!r}")
+        return int(round(steps))
+
     def run(self, duration: Any, **kwargs: Any) -> int:
         """Simulate a duration: ``'250ms'``, ``'1.5s'`` or a number of ms; returns the steps run."""
-        steps = int(round(to_ms(duration) / self._dt))
-        return self.simulate_iterations(steps, **kwargs)
+        return self.simulate_iterations(self._duration_steps(duration, f"{self.describe()}.run"), **kwargs)
 
     def timing_report(self) -> str:
         """A table of the wall time each behaviour took in runs with ``timing=True``."""

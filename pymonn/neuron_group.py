@@ -110,9 +110,13 @@ class NeuronGroup(NetworkObject):
 
         See :mod:`pymonn.init_strings` for the grammar; draws use the network's generator.
         ``scale`` and ``density`` may be given by position, as PymoNNto's ``vector(mode, scale,
-        density)``; ``plot`` (PymoNNto's histogram) is accepted and ignored.
+        density)``; ``plot`` (PymoNNto's histogram) is accepted and ignored. ``dtype`` must be
+        bool, an integer or a floating type (``ConfigurationTypeError`` otherwise).
         """
-        return make_array(mode, (self.size,), self.rng, dtype or self.dtype, density=density, scale=scale)
+        try:
+            return make_array(mode, (self.size,), self.rng, dtype or self.dtype, density=density, scale=scale)
+        except ConfigurationTypeError as exc:
+            raise ConfigurationTypeError(f"{self.describe()}.vector: {exc}") from None
 
     vec = array = vector  # PymoNNto's other names
 
@@ -146,7 +150,8 @@ class NeuronGroup(NetworkObject):
         current = self.network._iteration
         array = self.__dict__.get(name)
         if stamps.get(name) != current or array is None:
-            if array is None or not isinstance(array, np.ndarray) or array.shape != (self.size,):
+            if (array is None or not isinstance(array, np.ndarray) or array.shape != (self.size,)
+                    or array.dtype != self.dtype or not array.flags.writeable):
                 array = np.zeros(self.size, dtype=self.dtype)
                 setattr(self, name, array)
             else:
@@ -167,7 +172,8 @@ class NeuronGroup(NetworkObject):
         current = self.network._iteration
         array = self.__dict__.get(name)
         if stamps.get(name) != current or array is None:
-            if array is None or not isinstance(array, np.ndarray) or array.shape != (self.size,):
+            if (array is None or not isinstance(array, np.ndarray) or array.shape != (self.size,)
+                    or array.dtype != self.dtype or not array.flags.writeable):
                 array = np.zeros(self.size, dtype=self.dtype)
                 setattr(self, name, array)
             stamps[name] = current

@@ -13,8 +13,8 @@ import numpy as np
 
 from .behaviour import Behaviour
 from .buffers import RowBuffer
-from .errors import ConfigurationError, RecordingError
-from .expressions import compile_expression, normalize
+from .errors import ConfigurationError, ExpressionError, RecordingError
+from .expressions import CLOCK, compile_expression, normalize, variable_names
 
 #: Optional compiled helper for :class:`EventRecorder` (see :func:`set_event_kernel`).
 _event_kernel = None
@@ -35,6 +35,14 @@ def set_event_kernel(kernel: Any) -> Any:
     global _event_kernel
     old, _event_kernel = _event_kernel, kernel
     return old
+
+
+def _positive_int(value: Any, name: str, who: str, *, optional: bool = False) -> int | None:
+    if optional and value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ConfigurationError(f"{who}: {name} must be a positive int{' or None' if optional else ''}, got {value!r}")
+    return int(value)
 
 
 def _as_list(variables: Any, who: str) -> list[str]:
@@ -71,6 +79,13 @@ class Recorder(Behaviour):
     -----
     Recorders initialize after every other behaviour but run at their key like any other. The
     iterations and times (ms) of the samples are ``rec.iterations`` and ``rec.t``.
+
+    At ``initialize`` every variable an expression reads must exist on the object, or be assigned
+    by some behaviour of the network (found in its source: ``n.spike = ...`` made in the first
+    step); otherwise :class:`~pymonn.errors.ExpressionError` names the expression and the variables
+    the object has. A step records all expressions or none: when a step fails half-way (see
+    ``Network.failed``) the samples of that step are dropped, so every recorder of the run ends at
+    the same, last complete step.
     """
 
     initialize_last = True
@@ -80,13 +95,15 @@ class Recorder(Behaviour):
                  max_length: int | None = None, chunk: int = 1024, gapwidth: int = 0,
                  save_as_numpy: bool = True, **kwargs: Any):
         super().__init__(tag=tag, **kwargs)
-        self.variables = _as_list(variables, type(self).__name__)
-        if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
-            raise ConfigurationError(f"{type(self).__name__}: every must be a positive int, got {every!r}")
+        who = type(self).__name__
+        self.variables = _as_list(variables, who)
+        every = _positive_int(every, "every", who)
+        if isinstance(gapwidth, bool) or not isinstance(gapwidth, (int, np.integer)) or gapwidth < 0:
+            raise ConfigurationError(f"{who}: gapwidth must be a non-negative int, got {gapwidth!r}")
         # PymoNNto's gapwidth g records every max(g, 1)-th step (its counter fires when it reaches g)
-        self.every = int(every) * max(1, int(gapwidth))
-        self.max_length = max_length
-        self.chunk = chunk
+        self.every = every * max(1, int(gapwidth))
+        self.max_length = _positive_int(max_length, "max_length", who, optional=True)
+        self.chunk = _positive_int(chunk, "chunk", who)
         self.active = True
         self._buffers: dict[str, RowBuffer] = {}
         self._readers: list = []
@@ -113,6 +130,42 @@ class Recorder(Behaviour):
 
     def initialize(self, obj: Any) -> None:
         self._compile()
+        self._check_variables(obj)
+
+    def _check_variables(self, obj: Any) -> None:
+        """Every variable read must exist now or be assigned by some behaviour (else ExpressionError)."""
+        missing: dict[str, str] = {}
+        own = vars(obj)
+        for expression in self.variables:
+            for name in variable_names(expression):
+                if name in own or (name in CLOCK and isinstance(getattr(type(obj), name, None), property)):
+                    continue
+                missing.setdefault(name, expression)
+        if not missing:
+            return
+        for name, expression in missing.items():
+            if hasattr(type(obj), name) or name in getattr(obj, "_shortcuts", {}):
+                raise ExpressionError(
+                    f"{type(self).__name__} on {obj.describe()}: {expression!r} reads {name!r}, which is not a "
+                    f"variable of {obj.describe()} (a method, property or tag); expressions read only its "
+                    "variables and t, iteration, dt"
+                )
+        network = getattr(obj, "network", None)
+        if network is None or not hasattr(network, "all_objects"):
+            return
+        from .assigned import assigned_names
+
+        assigned = assigned_names(network)
+        if assigned is None:  # some behaviour's source is unknown: the first step will tell
+            return
+        for name, expression in missing.items():
+            if name not in assigned:
+                known = sorted(k for k, v in own.items() if not k.startswith("_") and _is_variable(v))
+                raise ExpressionError(
+                    f"{type(self).__name__} on {obj.describe()}: {expression!r} reads {name!r}, which "
+                    f"{obj.describe()} does not have after initialize and no behaviour of the network assigns; "
+                    f"its variables: {', '.join(known) or 'none'}"
+                )
 
     def iteration(self, obj: Any) -> None:
         if not self.active:
@@ -120,12 +173,32 @@ class Recorder(Behaviour):
         iteration = obj.network._iteration
         if iteration % self.every:
             return
-        for read, buffer in self._readers:
-            try:
-                buffer.append(read())
-            except RecordingError as err:
+        values = [read() for read, _ in self._readers]
+        done = 0
+        try:  # all expressions or none: an error (or Ctrl-C) half-way takes back what was appended
+            for (_, buffer), value in zip(self._readers, values, strict=True):
+                buffer.append(value)
+                done += 1
+            self._iterations.append(iteration)
+        except BaseException as err:
+            for _, buffer in self._readers[:done]:
+                buffer.drop_last(1)
+            if isinstance(err, RecordingError):
                 raise RecordingError(f"{type(self).__name__} on {obj.describe()}: {err}") from None
-        self._iterations.append(iteration)
+            raise
+
+    def discard_from(self, iteration: int) -> None:
+        """Drop the samples of steps ``>= iteration`` (a step that failed half-way)."""
+        steps = self._iterations
+        n = len(steps)
+        if n == 0:
+            return
+        taken = steps.array()
+        drop = n - int(np.searchsorted(taken, iteration, side="left"))
+        if drop:
+            for buffer in self._buffers.values():
+                buffer.drop_last(min(drop, len(buffer)))
+            steps.drop_last(drop)
 
     # -- reading -------------------------------------------------------------------------------
     def recorded(self, name: str) -> list[str]:
@@ -216,10 +289,12 @@ class EventRecorder(Recorder):
     def __init__(self, variables: Any = "fired", tag: str | None = None, every: int = 1,
                  max_length: int | None = None, chunk: int = 4096, save_as_numpy: bool = True, **kwargs: Any):
         Behaviour.__init__(self, tag=tag, **kwargs)
-        self.variables = _as_list(variables, "EventRecorder")
-        if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
-            raise ConfigurationError(f"EventRecorder: every must be a positive int, got {every!r}")
-        self.every, self.max_length, self.chunk, self.active = int(every), max_length, chunk, True
+        who = type(self).__name__
+        self.variables = _as_list(variables, who)
+        self.every = _positive_int(every, "every", who)
+        self.max_length = _positive_int(max_length, "max_length", who, optional=True)
+        self.chunk = _positive_int(chunk, "chunk", who)
+        self.active = True
         self._events = {v: self._event_buffers(v) for v in self.variables}
         self._iterations = RowBuffer(chunk, None, "iteration")
         self._readers = []
@@ -240,6 +315,34 @@ class EventRecorder(Recorder):
         if self.initialized:
             self._compile()
 
+    def initialize(self, obj: Any) -> None:
+        super().initialize(obj)
+        for read, *_ in self._readers:
+            try:
+                value = read()
+            except ExpressionError:  # made in the first step (checked then)
+                continue
+            self._check_spikes(obj, read, value)
+
+    def _check_spikes(self, obj: Any, read: Any, value: Any) -> None:
+        """Events are the non-zero entries of a spike variable: bool or integers (counts), or floats
+        that are all 0 or 1 (PymoNNto's float spike vectors); anything else is refused."""
+        arr = np.asarray(value)
+        if arr.dtype.kind in "biu":
+            return
+        wrong = None
+        if arr.dtype.kind == "f":
+            wrong = (arr != 0) & (arr != 1)
+            if not np.any(wrong):
+                return
+        name = next((v for (r, *_), v in zip(self._readers, self.variables, strict=True) if r is read), "?")
+        example = arr[wrong].flat[0] if wrong is not None else arr.dtype
+        raise RecordingError(
+            f"{type(self).__name__} on {obj.describe()}: {name!r} must be a spike variable to record events "
+            f"(bool, integer counts, or floats that are all 0 or 1), got {arr.dtype} values such as {example!r}; "
+            "record it with Recorder instead"
+        )
+
     def iteration(self, obj: Any) -> None:
         if not self.active:
             return
@@ -256,11 +359,28 @@ class EventRecorder(Recorder):
                         or self._arm(armed, value, steps, index)):
                     index._count = steps._count = kernel(value, armed[1], armed[2], c, iteration)
                     continue
+            if getattr(value, "dtype", None) is not _BOOL:
+                self._check_spikes(obj, read, value)
             # ndarray.nonzero is ~2x faster than np.flatnonzero for the usual 1-D bool vector
             hits = value.nonzero()[0] if getattr(value, "ndim", 0) == 1 else np.flatnonzero(value)
             if hits.size:
                 index.append_many(hits)
-                steps.append_repeated(iteration, hits.size)
+                try:
+                    steps.append_repeated(iteration, hits.size)
+                except BaseException:
+                    index.drop_last(hits.size)
+                    raise
+
+    def discard_from(self, iteration: int) -> None:
+        """Drop the events of steps ``>= iteration`` (a step that failed half-way)."""
+        for steps, index in self._events.values():
+            n = len(steps)
+            if n:
+                taken = steps.array()
+                drop = n - int(np.searchsorted(taken, iteration, side="left"))
+                steps.drop_last(drop)
+            if len(index) > len(steps):  # interrupted between the two appends
+                index.drop_last(len(index) - len(steps))
 
     @staticmethod
     def _arm(armed: list, value: Any, steps: RowBuffer, index: RowBuffer) -> bool:
@@ -326,3 +446,9 @@ class EventRecorder(Recorder):
 
     def __repr__(self) -> str:
         return f"EventRecorder({self.variables!r})"
+
+
+def _is_variable(value: Any) -> bool:
+    from .expressions import is_data
+
+    return is_data(value)

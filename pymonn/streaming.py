@@ -97,7 +97,12 @@ class _Sink:
         self.file = f
         return f
 
-    def append(self, name: str, data: np.ndarray) -> None:
+    def append(self, name: str, data: np.ndarray, start: int | None = None) -> None:
+        """Write ``data`` as rows ``start:start+len(data)`` of dataset ``name`` (default: after its rows).
+
+        Writing at an explicit start makes a flush repeatable: a flush cut short (an error, Ctrl-C)
+        and done again writes the same rows instead of appending them twice.
+        """
         f = self.open()
         data = np.asarray(data)
         if name not in f:
@@ -110,11 +115,23 @@ class _Sink:
         ds = f[name]
         if ds.shape[1:] != data.shape[1:]:
             raise RecordingError(f"streamed {name!r} changed shape from {ds.shape[1:]} to {data.shape[1:]}")
-        start = self.rows.get(name, ds.shape[0])
+        if start is None:
+            start = self.rows.get(name, ds.shape[0])
+        ds.resize(start + len(data), axis=0)
         if len(data):
-            ds.resize(start + len(data), axis=0)
             ds[start:] = data
         self.rows[name] = start + len(data)
+
+    def cut(self, rows: dict[str, int]) -> None:
+        """Shorten datasets to the given row counts (rows written by a step that failed)."""
+        if self.file is None:
+            if self.truncate is not None:
+                self.truncate = {k: min(v, rows.get(k, v)) for k, v in self.truncate.items()}
+            return
+        for name, n in rows.items():
+            if name in self.file and self.rows.get(name, 0) > n:
+                self.file[name].resize(n, axis=0)
+                self.rows[name] = n
 
     def read(self, name: str) -> np.ndarray | None:
         if self.file is not None:
@@ -151,29 +168,50 @@ class _Pending:
         self.fill = 0  # samples (or steps, for events) held
         self.last_iteration = 0
         self.events: dict | None = None  # event recorders: var -> (iteration RowBuffer, index RowBuffer)
+        #: rows of each dataset that the last complete flush left in the file (None: take the file's)
+        self.committed: dict[str, int] | None = None
+
+
+def _start(sink: _Sink, p: _Pending, name: str) -> int | None:
+    return None if p.committed is None else p.committed.get(name, 0)
+
+
+def _commit(sink: _Sink, p: _Pending) -> None:
+    p.committed = dict(sink.rows)
 
 
 def _flush_dense(sink: _Sink, p: _Pending) -> None:
     n = p.fill
     if n == 0 and (sink.file is not None or not p.block):
         return
+    if p.committed is None or sink.file is None:
+        sink.open()
+        p.committed = dict(sink.rows)
     for expression, block in p.block.items():
-        sink.append(f"values/{_escape(expression)}", block[:n])
-    sink.append("iteration", p.block_iterations[:n])
+        name = f"values/{_escape(expression)}"
+        sink.append(name, block[:n], _start(sink, p, name))
+    sink.append("iteration", p.block_iterations[:n], _start(sink, p, "iteration"))
     sink.file.attrs["last_iteration"] = p.last_iteration
+    _commit(sink, p)
     p.fill = 0
 
 
 def _flush_events(sink: _Sink, p: _Pending) -> None:
     if p.fill == 0 and (sink.file is not None or p.last_iteration == 0):
         return
+    if p.committed is None or sink.file is None:
+        sink.open()
+        p.committed = dict(sink.rows)
     for var, (steps, index) in p.events.items():
         base = f"events/{_escape(var)}"
-        sink.append(f"{base}/iteration", np.asarray(steps.array(), dtype=np.int64).reshape(-1))
-        sink.append(f"{base}/i", np.asarray(index.array(), dtype=np.int32).reshape(-1))
+        sink.append(f"{base}/iteration", np.asarray(steps.array(), dtype=np.int64).reshape(-1),
+                    _start(sink, p, f"{base}/iteration"))
+        sink.append(f"{base}/i", np.asarray(index.array(), dtype=np.int32).reshape(-1), _start(sink, p, f"{base}/i"))
+    sink.file.attrs["last_iteration"] = p.last_iteration
+    _commit(sink, p)
+    for steps, index in p.events.values():  # only once every dataset holds them
         steps.clear()
         index.clear()
-    sink.file.attrs["last_iteration"] = p.last_iteration
     p.fill = 0
 
 
@@ -192,6 +230,12 @@ class _StreamingMixin:
 
     def _setup_stream(self, path: str | Path, chunk_steps: int) -> None:
         self.path = Path(path)
+        folder = self.path.parent if str(self.path.parent) else Path(".")
+        if not folder.is_dir():
+            raise ConfigurationError(
+                f"{type(self).__name__}: cannot write {str(self.path)!r}: the folder {str(folder)!r} does not exist"
+                + (" (it is a file)" if folder.exists() else "") + "; create it first"
+            )
         self.chunk_steps = _check_chunk(chunk_steps, type(self).__name__)
         self._pending = _Pending(self.chunk_steps)
         self._sink = _Sink(self.path, {})
@@ -240,10 +284,37 @@ class _StreamingMixin:
         return {"stream_rows": json.dumps(self._sink.rows), "last_iteration": int(self._pending.last_iteration),
                 "active": bool(self.active), "every": int(self.every)}
 
+    def _dataset_names(self) -> set[str]:
+        if getattr(self, "_events", None) is not None and self._pending.events is not None:
+            return {f"events/{_escape(v)}/{part}" for v in self.variables for part in ("iteration", "i")}
+        return {"iteration"} | {f"values/{_escape(e)}" for e in self.variables}
+
+    def check_state_dict(self, state: dict[str, Any]) -> list[str]:
+        """Problems of a saved file position (from a state file) before it is loaded."""
+        problems = []
+        try:
+            rows = json.loads(str(state.get("stream_rows")))
+        except (ValueError, RecursionError):
+            rows = None
+        if not isinstance(rows, dict) or not all(
+                isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 2**62 for v in rows.values()):
+            problems.append("stream_rows must map dataset names to row counts")
+        elif set(rows) - self._dataset_names():
+            problems.append(f"stream_rows names datasets this recorder does not write: "
+                            f"{sorted(set(rows) - self._dataset_names())[:5]}")
+        for key, low in (("last_iteration", 0), ("every", 1)):
+            v = state.get(key)
+            if not (isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)) and low <= v < 2**62):
+                problems.append(f"{key} must be an int >= {low}, got {str(v)[:40]}")
+        if not isinstance(state.get("active"), (bool, np.bool_)):
+            problems.append("active must be true or false")
+        return problems
+
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Resume: the next flush reopens the file and cuts it back to the saved rows."""
         self._sink.close()
         self._drop_pending()
+        self._pending.committed = None
         self._sink.truncate = {k: int(v) for k, v in json.loads(str(state["stream_rows"])).items()}
         self._pending.last_iteration = int(state["last_iteration"])
         self.active = bool(state["active"])
@@ -331,6 +402,24 @@ class StreamingRecorder(_StreamingMixin, Recorder):
         """Memory held (the in-memory block), independent of the run's length."""
         return sum(b.nbytes for b in self._pending.block.values()) + self._pending.block_iterations.nbytes
 
+    def discard_from(self, iteration: int) -> None:
+        """Drop the samples of steps ``>= iteration`` (a step that failed half-way), also flushed ones."""
+        p, sink = self._pending, self._sink
+        while p.fill and p.block_iterations[p.fill - 1] >= iteration:
+            p.fill -= 1
+        n = sink.rows.get("iteration", 0)
+        if sink.file is None or not n or "iteration" not in sink.file:
+            return
+        steps = sink.file["iteration"]
+        keep = n
+        while keep and steps[keep - 1] >= iteration:  # (at most the one sample of the failed step)
+            keep -= 1
+        if keep < n:
+            sink.cut({name: keep for name in self._dataset_names()})
+            p.committed = dict(sink.rows)
+        if not p.fill:
+            p.last_iteration = int(steps[keep - 1]) if keep else 0
+
     def __repr__(self) -> str:
         return f"StreamingRecorder({self.variables!r}, {str(self.path)!r}, chunk_steps={self.chunk_steps})"
 
@@ -375,6 +464,34 @@ class StreamingEventRecorder(_StreamingMixin, EventRecorder):
         i = np.concatenate([stored_i if stored_i is not None else np.empty(0, np.int32),
                             np.asarray(index.array(), dtype=np.int32).reshape(-1)])
         return it, i
+
+    def discard_from(self, iteration: int) -> None:
+        """Drop the events of steps ``>= iteration`` (a step that failed half-way), also flushed ones."""
+        p, sink = self._pending, self._sink
+        counted = p.last_iteration >= iteration
+        EventRecorder.discard_from(self, iteration)  # the pending events
+        if not counted:
+            return
+        if p.fill:
+            p.fill -= 1
+        elif sink.file is not None:
+            rows = {}
+            for var in self.variables:
+                base = f"events/{_escape(var)}"
+                name = f"{base}/iteration"
+                keep = sink.rows.get(name, 0)
+                if name in sink.file:
+                    ds = sink.file[name]
+                    while keep:
+                        low = max(0, keep - 65536)
+                        pos = int(np.searchsorted(ds[low:keep], iteration, side="left"))
+                        keep = low + pos
+                        if pos or not low:
+                            break
+                rows[name] = rows[f"{base}/i"] = keep
+            sink.cut(rows)
+            p.committed = dict(sink.rows)
+        p.last_iteration = iteration - 1
 
     def count(self, name: str | None = None) -> int:
         """Events recorded so far (flushed and pending) for ``name`` (the first variable by default)."""

@@ -38,6 +38,11 @@ class InputBehaviour(Behaviour):
     #: Key under which inputs are usually attached (input 10 < synapses 20 < model 30).
     default_key = 10
 
+    def state_loaded(self) -> None:
+        """A state file was loaded: recompute what is derived from the parameters at the next step."""
+        if "_dt" in vars(self):
+            self._dt = None
+
     def _fail(self, obj: Any, name: str, expected: str, value: Any) -> ConfigurationError:
         shown = value if not isinstance(value, np.ndarray) or value.size <= 6 else f"array {value.shape}"
         return ConfigurationError(
@@ -54,6 +59,7 @@ class InputBehaviour(Behaviour):
                 f"not to {obj.describe()}"
             )
         self.target = target
+        obj.accumulator(target)  # exists from initialize on (recorders and state files see it)
         return target
 
     def read_amplitude(self, obj: Any, name: str, default: Any = None, *, required: bool = False,

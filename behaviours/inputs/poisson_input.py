@@ -12,12 +12,21 @@ __all__ = ["PoissonInput"]
 
 
 class PoissonInput(InputBehaviour):
-    """``N`` independent Poisson spike trains per neuron, each spike adding ``weight`` for one step.
+    r"""``N`` independent Poisson spike trains per neuron, each spike delivering the charge ``weight``.
 
     In every step each neuron receives ``c ~ Binomial(N, rate * dt / 1000)`` input spikes (drawn
-    from ``net.rng``) and ``weight * c`` is added to its accumulator (``'I'`` by default). Added to
-    ``I`` of a current-based model, one spike is a current pulse of ``weight`` lasting one step
-    (charge ``weight * dt``); the mean added current is ``N * rate/1000 * weight``.
+    from ``net.rng``) and ``weight * c / dt`` is added to its accumulator (``'I'`` by default):
+    each spike is a pulse that delivers ``weight`` (pA ms = fC, or the target's unit times ms)
+    within its step, the meaning of a delta synapse's weight in Brian2's ``PoissonInput`` and
+    NEST (a jump of ``weight / C_m`` mV in a neuron of capacitance ``C_m`` pF, as ``dt -> 0``).
+    So the mean added current,
+
+    .. math:: \bar I = N \cdot \frac{rate}{1000} \cdot weight \quad \text{(pA)},
+
+    and its fluctuations (variance ``N rate/1000 weight^2 / dt`` per step, the same charge
+    variance per ms) do not depend on ``dt``: a network keeps its behaviour when only ``dt``
+    changes. (Earlier pymonn added ``weight`` for one step, i.e. the charge ``weight * dt``:
+    multiply such weights by the ``dt`` they were tuned at.)
     The virtual inputs are not neurons: nothing is stored per input.
 
     Parameters
@@ -26,14 +35,14 @@ class PoissonInput(InputBehaviour):
         Number of inputs per neuron (>= 1).
     rate : float, Hz
         Rate of each input (>= 0, with ``rate * dt / 1000 <= 1``); may differ per neuron.
-    weight : float
-        Added per input spike (pA, or the target's unit); may differ per neuron.
+    weight : float, pA ms
+        Charge delivered per input spike (or the target's unit times ms); may differ per neuron.
     target : str
         Accumulator to add into (default ``'I'``).
 
     Example
     -------
-    >>> PoissonInput(N=1000, rate=5.0, weight=2.0)   # mean 10 pA, fluctuating
+    >>> PoissonInput(N=1000, rate=5.0, weight=2.0)   # mean 1000 * 0.005 * 2 = 10 pA at any dt
     """
 
     def initialize(self, obj: Any) -> None:
@@ -53,6 +62,7 @@ class PoissonInput(InputBehaviour):
             raise self._fail(obj, "rate", f"at most {1000.0 / dt:g} Hz at dt = {dt} ms (one spike per step)",
                              self.rate)
         self._p = float(p) if p.ndim == 0 else p
+        self._per_spike = self.weight / dt  # the current that delivers the charge weight within one step
         self._dt = dt
 
     def iteration(self, obj: Any) -> None:
@@ -61,4 +71,4 @@ class PoissonInput(InputBehaviour):
             self._check(obj, dt)
         counts = obj.rng.binomial(self.N, self._p, size=obj.size)
         acc = obj.accumulator(self.target)
-        acc += self.weight * counts
+        acc += self._per_spike * counts

@@ -17,11 +17,14 @@ from typing import Any
 import numpy as np
 
 from pymonn.behaviour import Behaviour
-from pymonn.errors import ConfigurationError, ConfigurationTypeError, InitStringError, TimeStepWarning
+from pymonn.errors import ConfigurationError, ConfigurationTypeError, ConversionWarning, InitStringError, TimeStepWarning
 
 from .._precision import WorkingCopies, clean_nonfinite, compute_dtype, needs_cleaning
 
 BACKENDS = ("numba", "numpy")
+#: what a compiled neuron kernel raises when its arrays do not have one entry per neuron
+STATE_SIZES = ("a neuron model's kernel got state arrays of different lengths (a script replaced v, I, fired or "
+               "another state variable by an array of another size?)")
 
 
 def _positive(x: np.ndarray) -> bool:
@@ -64,8 +67,13 @@ class NeuronModel(Behaviour):
     Common parameters
     -----------------
     backend : {'numba', 'numpy'}
-        Run the compiled kernel (default) or its plain-numpy twin (same results; used by the
-        tests and useful for debugging).
+        Run the compiled kernel (default) or its plain-numpy twin (used by the tests and useful
+        for debugging). The twin gives the same results bit for bit, in float64, float32 and
+        float16 networks and with per-neuron parameters, with one exception: in float64 networks
+        the exponentials of ``AdEx`` and ``HodgkinHuxley`` come from numpy's ``exp`` in the twin
+        and from the C library's in the kernel, which may differ in the last bit; one step then
+        agrees to 1e-13 mV (AdEx ``v``; ``w`` exactly) and 1e-11 mV (HH ``v``; gates to 1e-13),
+        and long runs drift apart as rounding differences do (tests/behaviours/test_twins.py).
     check_finite : bool, optional
         Check the state for NaN/Inf after each step and reset such values (counted in
         ``group.cleaned_count``). Default: only in float16 networks.
@@ -106,8 +114,49 @@ class NeuronModel(Behaviour):
         self._fast = not self._work.converting and not self._clean
         if not hasattr(obj, "cleaned_count"):
             obj.cleaned_count = 0
+        self._verified: tuple = ()  # the state arrays verify_state last accepted
+        if hasattr(obj, "accumulator"):
+            obj.accumulator("I")  # the input exists from initialize on (recorders and state files see it)
 
     # -- parameters ----------------------------------------------------------------------------
+    def state_loaded(self) -> None:
+        """A state file was loaded: recompute what is derived from the parameters at the next step."""
+        if "_dt" in vars(self):
+            self._dt = None
+
+    #: dtypes of state variables that are not in the network's dtype
+    STATE_DTYPES = {"fired": np.dtype(bool), "refractory": np.dtype(np.int32)}
+
+    def verify_state(self, obj: Any, names: tuple[str, ...], arrays: tuple) -> tuple:
+        """The state arrays ``names`` of ``obj`` after one of them was replaced by a script.
+
+        Each must hold one number per neuron. An array of another numeric dtype (``g.v = np.zeros(n,
+        dtype=int)``) is converted to the model's dtype and put back on the group, with a
+        :class:`~pymonn.errors.ConversionWarning` (an integer ``v`` would otherwise be truncated at
+        every step and stay stuck); anything else raises ConfigurationError naming the variable.
+        Models call this only when an array is not the object they checked last (one identity test
+        per array and step).
+        """
+        out = []
+        for name, a in zip(names, arrays, strict=True):
+            want = self.STATE_DTYPES.get(name, np.dtype(obj.dtype))
+            if not isinstance(a, np.ndarray) or a.shape != (obj.size,) or a.dtype.kind not in "biuf":
+                got = f"{a.dtype} array of shape {a.shape}" if isinstance(a, np.ndarray) else type(a).__name__
+                raise ConfigurationError(
+                    f"{type(self).__name__} on {obj.describe()}: variable {name!r} must be an array of {obj.size} "
+                    f"{want} values (one per neuron), got {got}; assign into it with n.{name}[:] = values"
+                )
+            if a.dtype != want or not a.flags.c_contiguous or not a.flags.writeable:
+                if a.dtype != want:
+                    warnings.warn(ConversionWarning(
+                        f"{type(self).__name__} on {obj.describe()}: variable {name!r} was replaced by an array of "
+                        f"{a.dtype}; converted back to {want} (assign into it with n.{name}[:] = values to keep its "
+                        "dtype)"), stacklevel=4)
+                a = np.array(a, dtype=want, order="C")
+                setattr(obj, name, a)
+            out.append(a)
+        return tuple(out)
+
     def store(self, arrays, work) -> None:
         """Write the kernel's working copies back into the state (float16: rounding as configured)."""
         self._work.store(arrays, work, self._round_rng)
@@ -206,6 +255,11 @@ class NeuronModel(Behaviour):
         """Reset NaN/Inf state (float16 networks, or when ``check_finite=True``)."""
         if self._clean:
             clean_nonfinite(obj, self, pairs)
+
+
+def same_objects(a: tuple, b: tuple) -> bool:
+    """Whether two tuples hold the very same objects (identity, never array equality)."""
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
 
 
 def steps_of(duration: np.ndarray, dt: float) -> tuple[np.ndarray, np.ndarray]:

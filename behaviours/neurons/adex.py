@@ -9,7 +9,7 @@ from numba import njit
 
 from pymonn.errors import ConfigurationError
 
-from ._base import NeuronModel, steps_of
+from ._base import STATE_SIZES, NeuronModel, steps_of
 
 __all__ = ["AdEx", "ADEX_PRESETS"]
 
@@ -62,6 +62,9 @@ def adex_step_numba(v, w, I, ref, fired, P, n_ref, dt):  # noqa: E741
     per neuron. ``n_ref``: refractory steps set on a spike (int32, same length).
     """
     n = v.shape[0]
+    if (w.shape[0] != n or I.shape[0] != n or ref.shape[0] != n or fired.shape[0] != n
+            or (P.shape[1] != 1 and P.shape[1] != n) or n_ref.shape[0] != P.shape[1]):
+        raise ValueError(STATE_SIZES)
     if P.shape[1] == 1:
         c0, gl, el, vt, dT, a0, tw, b0, vr, vp = (P[0, 0], P[1, 0], P[2, 0], P[3, 0], P[4, 0], P[5, 0], P[6, 0],
                                                   P[7, 0], P[8, 0], P[9, 0])
@@ -77,11 +80,13 @@ def adex_step_numba(v, w, I, ref, fired, P, n_ref, dt):  # noqa: E741
 
 
 def adex_step_numpy(v, w, I, ref, fired, P, n_ref, dt):  # noqa: E741
-    """Plain-numpy twin of :func:`adex_step_numba` (same arithmetic)."""
+    """Plain-numpy twin of :func:`adex_step_numba`: the same arithmetic in the same dtypes (float64
+    from the exponential on, as numba promotes there); only ``exp`` may differ in its last bit."""
     C, g_L, E_L, V_T, Delta_T, a, tau_w, b, V_r, v_peak = P
+    dt = np.float64(dt)
     dw = (a * (v - E_L) - w) / tau_w
     clamped = ref > 0
-    arg = np.minimum((v - V_T) / Delta_T, _EXP_MAX)
+    arg = np.minimum((v - V_T) / Delta_T, np.float64(_EXP_MAX))
     dv = (-g_L * (v - E_L) + g_L * Delta_T * np.exp(arg) - w + I) / C
     vn = v + dt * dv
     wn = w + dt * dw
@@ -173,23 +178,31 @@ class AdEx(NeuronModel):
         self.init_state(obj, "w", 0.0)
         obj.fired = obj.vector(bool)
         obj.refractory = np.zeros(obj.size, dtype=np.int32)
-        self._dt = None
         self._kernel = adex_step_numba if self.backend == "numba" else adex_step_numpy
+        self._update_dt(obj.dt)  # n_ref exists from initialize on (state files see it)
+
+    def _update_dt(self, dt: float) -> None:
+        whole, frac = steps_of(self._t_ref, dt)
+        self.n_ref = np.ascontiguousarray(whole + (frac >= 0.5), dtype=np.int32)
+        self._tail = (self.P[:10], self.n_ref, dt)
+        self._dt = dt
 
     def iteration(self, obj: Any) -> None:
         dt = obj.dt
         if dt != self._dt:
-            whole, frac = steps_of(self._t_ref, dt)
-            self.n_ref = np.ascontiguousarray(whole + (frac >= 0.5), dtype=np.int32)
-            self._tail = (self.P[:10], self.n_ref, dt)
-            self._dt = dt
-        v, w, I = obj.v, obj.w, obj.accumulator("I")  # noqa: E741
+            self._update_dt(dt)
+        arrays = (obj.v, obj.w, obj.accumulator("I"), obj.refractory, obj.fired)
+        c = self._verified
+        if not (c and arrays[0] is c[0] and arrays[1] is c[1] and arrays[2] is c[2] and arrays[3] is c[3]
+                and arrays[4] is c[4]):
+            arrays = self._verified = self.verify_state(obj, ("v", "w", "I", "refractory", "fired"), arrays)
+        v, w, I, ref, fired = arrays  # noqa: E741
         if self._fast:
-            self._kernel(v, w, I, obj.refractory, obj.fired, *self._tail)
+            self._kernel(v, w, I, ref, fired, *self._tail)
             return
         wv, ww, wI = self._work.load((v, w, I))
         p = self.p
-        self._kernel(wv, ww, wI, obj.refractory, obj.fired, *self._tail)
+        self._kernel(wv, ww, wI, ref, fired, *self._tail)
         self.store((v, w), (wv, ww))
         if self._clean:
             self.clean(obj, [(v, p["V_r"]), (w, 0.0)])

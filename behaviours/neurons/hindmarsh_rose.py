@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 from numba import njit
 
-from ._base import NeuronModel
+from ._base import STATE_SIZES, NeuronModel, same_objects
 
 __all__ = ["HindmarshRose"]
 
@@ -41,6 +41,9 @@ def hr_step_numba(x, y, z, I, fired, P, dt):  # noqa: E741
     ``P`` rows: a, b, c, d, r, s, x_R, x_th; one column (shared) or one per neuron.
     """
     n = x.shape[0]
+    if y.shape[0] != n or z.shape[0] != n or I.shape[0] != n or fired.shape[0] != n or (
+            P.shape[1] != 1 and P.shape[1] != n):
+        raise ValueError(STATE_SIZES)
     if P.shape[1] == 1:
         a0, b0, c0, d0, r0, s0, xr, th = P[0, 0], P[1, 0], P[2, 0], P[3, 0], P[4, 0], P[5, 0], P[6, 0], P[7, 0]
         for i in range(n):
@@ -58,10 +61,14 @@ def _hr_rhs_numpy(x, y, z, I, a, b, c, d, r, s, x_R):  # noqa: E741
 
 
 def hr_step_numpy(x, y, z, I, fired, P, dt):  # noqa: E741
-    """Plain-numpy twin of :func:`hr_step_numba` (same arithmetic, same results)."""
+    """Plain-numpy twin of :func:`hr_step_numba` (same arithmetic, same results, bit for bit).
+
+    As in the compiled kernel, the first slope is computed in the state's dtype and everything
+    after it in float64 (``dt`` is a float64 there: numba promotes), rounding only when storing.
+    """
     a, b, c, d, r, s, x_R, x_th = P
-    h2 = dt / 2.0
-    h6 = dt / 6.0
+    h2 = np.float64(dt) / 2.0
+    h6 = np.float64(dt) / 6.0
     args = (I, a, b, c, d, r, s, x_R)
     k1x, k1y, k1z = _hr_rhs_numpy(x, y, z, *args)
     k2x, k2y, k2z = _hr_rhs_numpy(x + h2 * k1x, y + h2 * k1y, z + h2 * k1z, *args)
@@ -147,12 +154,15 @@ class HindmarshRose(NeuronModel):
         self._tail = (self.P,)
 
     def iteration(self, obj: Any) -> None:
+        arrays = (obj.x, obj.y, obj.z, obj.accumulator("I"), obj.fired)
+        if not same_objects(arrays, self._verified):
+            arrays = self._verified = self.verify_state(obj, ("x", "y", "z", "I", "fired"), arrays)
         if self._fast:
-            self._kernel(obj.x, obj.y, obj.z, obj.accumulator("I"), obj.fired, *self._tail, obj.dt)
+            self._kernel(*arrays, *self._tail, obj.dt)
             return
-        state = (obj.x, obj.y, obj.z)
-        work = self._work.load((*state, obj.accumulator("I")))
-        self._kernel(*work, obj.fired, *self._tail, obj.dt)
+        state = arrays[:3]
+        work = self._work.load(arrays[:4])
+        self._kernel(*work, arrays[4], *self._tail, obj.dt)
         self.store(state, work[:3])
         if self._clean:
             r = self._reset

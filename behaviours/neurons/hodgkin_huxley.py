@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 from numba import njit
 
-from ._base import NeuronModel
+from ._base import STATE_SIZES, NeuronModel, same_objects
 
 __all__ = ["HodgkinHuxley", "hh_rates"]
 
@@ -72,6 +72,9 @@ def hh_step_numba(v, m, h, n, I, fired, P, dt):  # noqa: E741
     ``P`` rows: C, g_Na, g_K, g_L, E_Na, E_K, E_L, v_spike; one column (shared) or one per neuron.
     """
     size = v.shape[0]
+    if (m.shape[0] != size or h.shape[0] != size or n.shape[0] != size or I.shape[0] != size
+            or fired.shape[0] != size or (P.shape[1] != 1 and P.shape[1] != size)):
+        raise ValueError(STATE_SIZES)
     if P.shape[1] == 1:
         c0, gna, gk, gl, ena, ek, el, vs = P[0, 0], P[1, 0], P[2, 0], P[3, 0], P[4, 0], P[5, 0], P[6, 0], P[7, 0]
         for i in range(size):
@@ -84,8 +87,10 @@ def hh_step_numba(v, m, h, n, I, fired, P, dt):  # noqa: E741
 
 
 def hh_step_numpy(v, m, h, n, I, fired, P, dt):  # noqa: E741
-    """Plain-numpy twin of :func:`hh_step_numba` (same arithmetic; exp may differ in the last bit)."""
+    """Plain-numpy twin of :func:`hh_step_numba`: the same arithmetic, in float64 whatever the state's
+    dtype (as the compiled kernel, whose literals are float64); only ``exp`` may differ in its last bit."""
     C, g_Na, g_K, g_L, E_Na, E_K, E_L, v_spike = P
+    v0, v = v, v.astype(np.float64)
     am = _efun_numpy(-(v + 40.0) / 10.0)
     bm = 4.0 * np.exp(-(v + 65.0) / 18.0)
     ah = 0.07 * np.exp(-(v + 65.0) / 20.0)
@@ -102,8 +107,8 @@ def hh_step_numpy(v, m, h, n, I, fired, P, dt):  # noqa: E741
     gtot = gna + gk + g_L
     v_inf = (gna * E_Na + gk * E_K + g_L * E_L + I) / gtot
     vn = v_inf + (v - v_inf) * np.exp(-dt * gtot / C)
-    fired[...] = (v < v_spike) & (vn >= v_spike)
-    v[...] = vn
+    fired[...] = (v0 < v_spike) & (vn >= v_spike)
+    v0[...] = vn
     m[...] = mi
     h[...] = hi
     n[...] = ni
@@ -187,12 +192,15 @@ class HodgkinHuxley(NeuronModel):
         return am / (am + bm), ah / (ah + bh), an / (an + bn)
 
     def iteration(self, obj: Any) -> None:
+        arrays = (obj.v, obj.m, obj.h, obj.n, obj.accumulator("I"), obj.fired)
+        if not same_objects(arrays, self._verified):
+            arrays = self._verified = self.verify_state(obj, ("v", "m", "h", "n", "I", "fired"), arrays)
         if self._fast:
-            self._kernel(obj.v, obj.m, obj.h, obj.n, obj.accumulator("I"), obj.fired, *self._tail, obj.dt)
+            self._kernel(*arrays, *self._tail, obj.dt)
             return
-        state = (obj.v, obj.m, obj.h, obj.n)
-        work = self._work.load((*state, obj.accumulator("I")))
-        self._kernel(*work, obj.fired, *self._tail, obj.dt)
+        state = arrays[:4]
+        work = self._work.load(arrays[:5])
+        self._kernel(*work, arrays[5], *self._tail, obj.dt)
         self.store(state, work[:4])
         if self._clean:
             r = self._rest

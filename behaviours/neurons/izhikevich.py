@@ -9,7 +9,7 @@ from numba import njit
 
 from pymonn.errors import ConfigurationError
 
-from ._base import NeuronModel
+from ._base import STATE_SIZES, NeuronModel
 
 __all__ = ["Izhikevich", "IZHIKEVICH_PRESETS"]
 
@@ -41,6 +41,8 @@ def izhikevich_step_numba(v, u, I, fired, P, dt):  # noqa: E741
     ``P`` rows: a, b, c, d, v_peak; one column (shared) or one per neuron.
     """
     n = v.shape[0]
+    if u.shape[0] != n or I.shape[0] != n or fired.shape[0] != n or (P.shape[1] != 1 and P.shape[1] != n):
+        raise ValueError(STATE_SIZES)
     if P.shape[1] == 1:
         a0, b0, c0, d0, p0 = P[0, 0], P[1, 0], P[2, 0], P[3, 0], P[4, 0]
         for i in range(n):
@@ -51,9 +53,14 @@ def izhikevich_step_numba(v, u, I, fired, P, dt):  # noqa: E741
 
 
 def izhikevich_step_numpy(v, u, I, fired, P, dt):  # noqa: E741
-    """Plain-numpy twin of :func:`izhikevich_step_numba` (same arithmetic, same results)."""
+    """Plain-numpy twin of :func:`izhikevich_step_numba` (same arithmetic, same results, bit for bit).
+
+    The compiled kernel computes in float64 whatever the state's dtype (its literals and ``dt`` are
+    float64, and numba promotes), rounding only when it stores; so does this twin.
+    """
     a, b, c, d, v_peak = P
-    vn = v + dt * (0.04 * v * v + 5.0 * v + 140.0 - u + I)
+    w = v.astype(np.float64)
+    vn = w + dt * (0.04 * w * w + 5.0 * w + 140.0 - u + I)
     un = u + dt * (a * (b * vn - u))
     spike = vn >= v_peak
     v[...] = np.where(spike, np.broadcast_to(c, v.shape), vn)
@@ -133,13 +140,17 @@ class Izhikevich(NeuronModel):
         self._tail = (self.P,)
 
     def iteration(self, obj: Any) -> None:
-        v, u, I = obj.v, obj.u, obj.accumulator("I")  # noqa: E741
+        arrays = (obj.v, obj.u, obj.accumulator("I"), obj.fired)
+        c = self._verified
+        if not (c and arrays[0] is c[0] and arrays[1] is c[1] and arrays[2] is c[2] and arrays[3] is c[3]):
+            arrays = self._verified = self.verify_state(obj, ("v", "u", "I", "fired"), arrays)
+        v, u, I, fired = arrays  # noqa: E741
         if self._fast:
-            self._kernel(v, u, I, obj.fired, *self._tail, obj.dt)
+            self._kernel(v, u, I, fired, *self._tail, obj.dt)
             return
         wv, wu, wI = self._work.load((v, u, I))
         p = self.p
-        self._kernel(wv, wu, wI, obj.fired, *self._tail, obj.dt)
+        self._kernel(wv, wu, wI, fired, *self._tail, obj.dt)
         self.store((v, u), (wv, wu))
         if self._clean:
             self.clean(obj, [(v, p["c"]), (u, p["b"] * p["c"])])

@@ -11,7 +11,7 @@ from numba import njit
 from .._packed import AddressTable, entry_point, view, view2
 from .._precision import compiled_entry
 from ..synapses._propagation import TINY
-from ._base import NeuronModel, steps_of
+from ._base import STATE_SIZES, NeuronModel, same_objects, steps_of
 
 __all__ = ["LIF"]
 
@@ -34,6 +34,9 @@ def lif_step_numba(v, I, ref, fired, P, n_ref):  # noqa: E741
     one per neuron. ``n_ref`` (int32, same length) is the refractory step count set on a spike.
     """
     n = v.shape[0]
+    if (I.shape[0] != n or ref.shape[0] != n or fired.shape[0] != n or (P.shape[1] != 1 and P.shape[1] != n)
+            or n_ref.shape[0] != P.shape[1]):
+        raise ValueError(STATE_SIZES)
     if P.shape[1] == 1:
         vr, vz, th, g, d, dl, nr = P[0, 0], P[1, 0], P[2, 0], P[3, 0], P[4, 0], P[5, 0], n_ref[0]
         for i in range(n):
@@ -99,6 +102,10 @@ def lif_exp_step_numba(v, I, first, store, ref, fired, P, n_ref, g0, g1, C):  # 
     only what other behaviours added). (Rows passed as separate 1-D arrays: taken inside the
     kernel from the 2-D state, they made this loop 4x slower.)
     """
+    n = v.shape[0]
+    if (I.shape[0] != n or ref.shape[0] != n or fired.shape[0] != n or (P.shape[1] != 1 and P.shape[1] != n)
+            or n_ref.shape[0] != P.shape[1] or g0.shape[0] != n or g1.shape[0] != n):
+        raise ValueError(STATE_SIZES)
     if store:
         _lif_exp_loop(v, I, first, True, ref, fired, P, n_ref, g0, g1, C)
     else:
@@ -151,6 +158,9 @@ def lif_step_numpy(v, I, ref, fired, P, n_ref):  # noqa: E741
     ref[...] = np.where(spike, np.broadcast_to(n_ref, ref.shape), new_ref)
     fired[...] = spike
 
+
+#: the state arrays the kernels take, checked whenever one of them is a new object
+_STATE = ("v", "I", "refractory", "fired")
 
 _INPUT_NAME = re.compile(r"(?<![\w.])(?:n\.)?I(?!\w)")
 
@@ -247,8 +257,8 @@ class LIF(NeuronModel):
         self.init_state(obj, "v", v_rest if v_rest.size == 1 else v_rest.astype(np.float64))
         obj.fired = obj.vector(bool)
         obj.refractory = np.zeros(obj.size, dtype=np.int32)
-        self._dt = None
         self._seen = (None, None, None, None)
+        self._update_dt(obj.dt)  # decay rows and n_ref exist from initialize on (state files see them)
         self._kernel = lif_step_numba if self.backend == "numba" else lif_step_numpy
         fuse = self.parameter("fuse_synapses", True)
         if not isinstance(fuse, (bool, np.bool_)):
@@ -314,13 +324,18 @@ class LIF(NeuronModel):
                 # the same arrays as when the entry point was looked up: skip numba's type dispatch
                 self._entry(v, I, ref, fired, *self._tail)
             else:
+                v, I, ref, fired = self.verify_state(obj, _STATE, (v, I, ref, fired))  # noqa: E741
                 self._kernel(v, I, ref, fired, *self._tail)
                 self._entry = compiled_entry(self._kernel, (v, I, ref, fired) + self._tail)
                 if self._entry is not None:
                     self._seen = (v, I, ref, fired)
             return
+        arrays = (v, I, obj.refractory, obj.fired)
+        if not same_objects(arrays, self._verified):
+            arrays = self._verified = self.verify_state(obj, _STATE, arrays)
+        v, I, ref, fired = arrays  # noqa: E741
         wv, wI = self._work.load((v, I))
-        self._kernel(wv, wI, obj.refractory, obj.fired, *self._tail)
+        self._kernel(wv, wI, ref, fired, *self._tail)
         self.store((v,), (wv,))
         self.clean(obj, [(v, self.p["v_reset"])])
 
@@ -337,7 +352,7 @@ class LIF(NeuronModel):
         I, first = obj.accumulator_fresh("I")  # noqa: E741
         held = self._held
         if not (v is held[0] and I is held[1] and ref is held[2] and fired is held[3]
-                and self._fused.pass_arrays is self._pass_held):
+                and self._fused._pass_arrays is self._pass_held):
             self._pack(v, I, ref, fired)
         store = self._store_I
         if not store:
@@ -349,7 +364,8 @@ class LIF(NeuronModel):
 
     def _pack(self, v, I, ref, fired) -> None:  # noqa: E741
         """A new address table for the fused kernel (and its compiled entry point)."""
-        pa = self._fused.pass_arrays
+        v, I, ref, fired = self.verify_state(self.parent, _STATE, (v, I, ref, fired))  # noqa: E741
+        pa = self._fused._pass_arrays
         g0, g1, C = pa
         tab = AddressTable(v, I, ref, fired, *self._tail, g0, g1, C)
         assert tab.offsets == PACKED_OFFSETS

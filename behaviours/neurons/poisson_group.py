@@ -77,6 +77,11 @@ class PoissonGroup(Behaviour):
         self.rate = arr.copy() if arr.size > 1 else float(arr[0])
         self._dt = None
 
+    def state_loaded(self) -> None:
+        """A state file was loaded: recompute what is derived from the parameters at the next step."""
+        if "_dt" in vars(self):
+            self._dt = None
+
     def _fail(self, value: Any, expected: str) -> ConfigurationError:
         return ConfigurationError(
             f"PoissonGroup on {self._obj.describe()}: parameter 'rate' must be {expected}, got {value!r}"

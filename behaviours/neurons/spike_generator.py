@@ -59,6 +59,21 @@ class SpikeGenerator(Behaviour):
         self.times = t
         self._dt = None
 
+    def check_loaded_state(self, obj: Any, value_of) -> list[str]:
+        """Problems of a state file's spikes: indices within the group, finite non-negative times."""
+        idx, t = value_of(self, "indices"), value_of(self, "times")
+        problems = []
+        if isinstance(idx, np.ndarray) and idx.size and (idx.min() < 0 or idx.max() >= obj.size):
+            problems.append(f"indices must lie in [0, {obj.size})")
+        if isinstance(t, np.ndarray) and t.size and (not np.all(np.isfinite(t)) or t.min() < 0):
+            problems.append("times must be finite and non-negative")
+        return problems
+
+    def state_loaded(self) -> None:
+        """A state file was loaded: recompute what is derived from the parameters at the next step."""
+        if "_dt" in vars(self):
+            self._dt = None
+
     def _fail(self, name: str, expected: str, value: Any) -> ConfigurationError:
         shown = value if np.size(value) <= 8 else f"{type(value).__name__} of {np.size(value)} values"
         return ConfigurationError(

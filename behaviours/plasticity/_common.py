@@ -12,9 +12,9 @@ from pymonn.errors import ConfigurationError
 from pymonn.synapse_group import SynapseGroup
 
 from ..synapses._base import ensure_connectivity, is_sparse, read_backend, read_number, require_synapse_group
-from ..synapses._propagation import TINY, fired_indices, flush_numpy
+from ..synapses._propagation import SIZES, TINY, fired_indices, flush_numpy
 
-__all__ = ["PlasticSynapses", "decay_traces", "decay_traces_numpy", "fired_indices", "flush_numpy", "TINY"]
+__all__ = ["SIZES", "PlasticSynapses", "decay_traces", "decay_traces_numpy", "fired_indices", "flush_numpy", "TINY"]
 
 
 @njit(cache=True, fastmath=False, inline="always")

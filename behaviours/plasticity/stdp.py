@@ -13,7 +13,7 @@ from pymonn.synapse_group import SynapseGroup
 from .._precision import clean_nonfinite, needs_cleaning
 from ..connectivity import expand_rows
 from ..synapses._base import read_number
-from ._common import PlasticSynapses, decay_traces, decay_traces_numpy, fired_indices
+from ._common import SIZES, PlasticSynapses, decay_traces, decay_traces_numpy, fired_indices
 
 __all__ = ["STDP"]
 
@@ -41,6 +41,9 @@ def _potentiate(wk, xi, p):
 @njit(cache=True, fastmath=False)
 def stdp_sparse(pre_fired, post_fired, scratch, indptr, indices, w, post_ptr, post_syn, post_src, x, y, p, flags):
     """One STDP step on CSR synapses (compiled): decay traces, depress on pre, potentiate on post."""
+    if (pre_fired.shape[0] != x.shape[0] or post_fired.shape[0] != y.shape[0] or indptr.shape[0] != x.shape[0] + 1
+            or post_ptr.shape[0] != y.shape[0] + 1 or w.shape[0] != indices.shape[0]):
+        raise ValueError(SIZES)
     mult = (flags & MULT) != 0
     nearest = (flags & NEAREST) != 0
     decay_traces(x, p[_AX])
@@ -67,6 +70,9 @@ def stdp_dense(pre_fired, post_fired, scratch, W, mask, x, y, p, flags):
     nearest = (flags & NEAREST) != 0
     masked = mask.shape[0] > 0
     nd, ns = W.shape
+    if (pre_fired.shape[0] != ns or post_fired.shape[0] != nd or x.shape[0] != ns or y.shape[0] != nd
+            or (masked and (mask.shape[0] != nd or mask.shape[1] != ns))):
+        raise ValueError(SIZES)
     decay_traces(x, p[_AX])
     decay_traces(y, p[_AY])
     n_pre = fired_indices(pre_fired, scratch)

@@ -12,7 +12,7 @@ from pymonn.synapse_group import SynapseGroup
 from .._precision import clean_nonfinite, needs_cleaning
 from ..connectivity import expand_rows
 from ..synapses._base import read_number
-from ._common import PlasticSynapses, decay_traces, decay_traces_numpy, fired_indices
+from ._common import SIZES, PlasticSynapses, decay_traces, decay_traces_numpy, fired_indices
 
 __all__ = ["TripletSTDP", "TRIPLET_PRESETS"]
 
@@ -37,6 +37,10 @@ def _clip(w, p):
 def triplet_sparse(pre_fired, post_fired, scratch, indptr, indices, w, post_ptr, post_syn, post_src,
                    r1, r2, o1, o2, p, nearest):
     """One triplet-STDP step on CSR synapses (compiled)."""
+    ns, nd = r1.shape[0], o1.shape[0]
+    if (pre_fired.shape[0] != ns or r2.shape[0] != ns or post_fired.shape[0] != nd or o2.shape[0] != nd
+            or indptr.shape[0] != ns + 1 or post_ptr.shape[0] != nd + 1 or w.shape[0] != indices.shape[0]):
+        raise ValueError(SIZES)
     decay_traces(r1, p[_AR1])
     decay_traces(r2, p[_AR2])
     decay_traces(o1, p[_AO1])
@@ -65,6 +69,9 @@ def triplet_dense(pre_fired, post_fired, scratch, W, mask, r1, r2, o1, o2, p, ne
     """One triplet-STDP step on a dense (n_dst, n_src) matrix (compiled)."""
     masked = mask.shape[0] > 0
     nd, ns = W.shape
+    if (pre_fired.shape[0] != ns or r1.shape[0] != ns or r2.shape[0] != ns or post_fired.shape[0] != nd
+            or o1.shape[0] != nd or o2.shape[0] != nd or (masked and (mask.shape[0] != nd or mask.shape[1] != ns))):
+        raise ValueError(SIZES)
     decay_traces(r1, p[_AR1])
     decay_traces(r2, p[_AR2])
     decay_traces(o1, p[_AO1])

@@ -304,8 +304,20 @@ def _read_delay(behaviour: Behaviour, sg: SynapseGroup, source: CSR | None = Non
     top = int(values.max()) if values.size else 0
     if top == 0:
         return None
+    if top >= 2**32:
+        raise _fail(behaviour, sg, "delay", "whole numbers of steps below 2**32", top)
     dtype = np.uint8 if top < 2**8 else np.uint16 if top < 2**16 else np.uint32
     return np.asarray(values, dtype=dtype, order=order)
+
+
+def _memory_bytes() -> int:
+    """Physical memory of this machine in bytes (a large number where it cannot be read)."""
+    try:
+        import os
+
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - not POSIX
+        return 2**62
 
 
 # -- the transmission base class --------------------------------------------------------------------
@@ -331,6 +343,7 @@ class SynapticTransmission(Behaviour):
         self.target = self.parameter("target", "I")
         if not isinstance(self.target, str) or not self.target.isidentifier():
             raise _fail(self, sg, "target", "the name of an input array of the destination (e.g. 'I')", self.target)
+        sg.dst.accumulator(self.target)  # exists from initialize on (recorders and state files see it)
         self.backend = read_backend(self, sg)
         self._clean = wants_cleaning(self, sg)
         ensure_connectivity(self, sg)
@@ -341,7 +354,7 @@ class SynapticTransmission(Behaviour):
         n_dst = sg.dst.size
         if self.delayed:
             self.max_delay = int(sg.delay.max())
-            self.buffer = np.zeros((self.max_delay + 1, self.n_channels, n_dst), dtype=sg.dtype)
+            self.buffer = self._ring_buffer(sg, (self.max_delay + 1, self.n_channels, n_dst))
         else:
             self.max_delay = 0
             self.buffer = None
@@ -351,6 +364,23 @@ class SynapticTransmission(Behaviour):
 
     def _read_split(self, sg: SynapseGroup) -> bool:
         return False
+
+    def _ring_buffer(self, sg: SynapseGroup, shape: tuple[int, int, int]) -> np.ndarray:
+        """The delay ring buffer, or a ConfigurationError saying how much memory the delays need."""
+        nbytes = int(np.prod(shape, dtype=np.float64) * sg.dtype.itemsize)
+        problem = None
+        if nbytes > _memory_bytes():
+            problem = "more than this machine's memory"
+        else:
+            try:
+                return np.zeros(shape, dtype=sg.dtype)
+            except MemoryError:
+                problem = "more memory than is free"
+        raise ConfigurationError(
+            f"{type(self).__name__} on {sg.describe()}: parameter 'delay': the largest delay, {shape[0] - 1} steps "
+            f"({(shape[0] - 1) * sg.dt:g} ms at dt = {sg.dt} ms), needs a ring buffer of {shape[0]} x {shape[1]} x "
+            f"{shape[2]} {sg.dtype} values = {nbytes / 2**30:.1f} GiB, {problem}; use shorter delays (in steps)"
+        )
 
     def _setup_state(self, sg: SynapseGroup) -> None:
         """Create the kernel state (override)."""
@@ -432,3 +462,16 @@ class SynapticTransmission(Behaviour):
         """Zero the synaptic state and the delay buffer (spikes in flight are dropped)."""
         if self.buffer is not None:
             self.buffer.fill(0)
+
+    def check_loaded_state(self, sg: SynapseGroup, value_of) -> list[str]:
+        """Problems of a state file's delays for this synapse group (they must fit the ring buffer)."""
+        delay = value_of(sg, "delay")
+        if self.delayed:
+            if not isinstance(delay, np.ndarray):
+                return ["the synapses have delays, the file has none"]
+            if delay.size and int(delay.max()) > self.max_delay:
+                return [f"delays must be at most {self.max_delay} steps (the ring buffer has {self.max_delay + 1} "
+                        f"slots), got {int(delay.max())}"]
+        elif isinstance(delay, np.ndarray) and np.any(delay != 0):
+            return ["the synapses have no delays, the file has some"]
+        return []

@@ -15,6 +15,14 @@ Decaying state is flushed to zero below :data:`TINY` (see there).
 
 Channels: ``dest`` has one row per channel. With ``split`` set, negative weights go to channel 1
 (inhibitory) and the rest to channel 0 (excitatory); otherwise everything goes to channel 0.
+
+Bounds: the compiled kernels check what they index with, because scripts can set these arrays
+(``sg.W``, ``sg.csr``, ``sg.delay``, a group's ``fired``): the sizes of the arrays against each
+other once per call, every row range of ``indptr`` against the number of synapses once per
+spiking source, and every destination index against the destination's size once per synapse
+event (``IndexError`` / ``ValueError`` instead of writing outside an array). Measured on the CUBA
+benchmark (benchmarks/library.py), the per-event check costs about 1 % of the run time.
+Delays need no check: ``(t + delay) % D`` is always a slot of the ring buffer.
 """
 
 from __future__ import annotations
@@ -28,6 +36,12 @@ from ..connectivity import expand_rows
 #: neuron that stays silent would otherwise decay into subnormal numbers, whose arithmetic is up to
 #: 50x slower on x86 CPUs. Physically these values are zero in every unit pymonn uses.
 TINY = 1.1754944e-38
+
+
+SIZES = ("a synapse kernel got arrays whose sizes do not fit each other (a script replaced sg.W, sg.csr, "
+         "sg.delay or a group's fired by an array of another size?)")
+ROWS = "a CSR row reaches outside the synapses (indptr must start at 0, never decrease and end at nnz)"
+TARGETS = "a CSR destination index lies outside the destination group (indices must lie in [0, n_dst))"
 
 
 def flush_numpy(x):
@@ -45,6 +59,8 @@ def fired_indices(fired, out):
     about 7x faster than a plain loop when few neurons fire.
     """
     n = fired.shape[0]
+    if n > out.shape[0]:
+        raise ValueError(SIZES)
     count = 0
     start = 0
     if fired.itemsize == 1:
@@ -78,21 +94,33 @@ def fired_indices_numpy(fired, out):
 @njit(cache=True, fastmath=False, inline="always")
 def arrive_sparse(fired, idx, indptr, indices, w, dest, split):
     """Add the CSR weights of every fired source into ``dest[channel]``; return the spike count."""
+    nnz = indices.shape[0]
+    nd = dest.shape[1]
+    if indptr.shape[0] != fired.shape[0] + 1 or w.shape[0] != nnz or (split and dest.shape[0] < 2):
+        raise ValueError(SIZES)
     n = fired_indices(fired, idx)
     for q in range(n):
         i = idx[q]
-        for k in range(indptr[i], indptr[i + 1]):
+        a, b = indptr[i], indptr[i + 1]
+        if a < 0 or b > nnz or a > b:
+            raise IndexError(ROWS)
+        for k in range(a, b):
             x = w[k]
+            j = indices[k]
+            if j < 0 or j >= nd:
+                raise IndexError(TARGETS)
             ch = 1 if split and x < 0 else 0
-            dest[ch, indices[k]] += x
+            dest[ch, j] += x
     return n
 
 
 @njit(cache=True, fastmath=False, inline="always")
 def arrive_dense(fired, idx, W, dest, split):
     """Add the columns of ``W`` (n_dst, n_src) of every fired source into ``dest``; return the count."""
-    n = fired_indices(fired, idx)
     nd = W.shape[0]
+    if W.shape[1] != fired.shape[0] or dest.shape[1] != nd or (split and dest.shape[0] < 2):
+        raise ValueError(SIZES)
+    n = fired_indices(fired, idx)
     d0 = dest[0]
     if split:
         d1 = dest[1]
@@ -118,25 +146,39 @@ def arrive_dense(fired, idx, W, dest, split):
 @njit(cache=True, fastmath=False, inline="always")
 def arrive_sparse_delayed(fired, idx, indptr, indices, w, delays, buf, t, split):
     """Like :func:`arrive_sparse`, into ``buf[(t + delay) % D]`` (``D = buf.shape[0]``)."""
+    nnz = indices.shape[0]
+    nd = buf.shape[2]
+    if (indptr.shape[0] != fired.shape[0] + 1 or w.shape[0] != nnz or delays.shape[0] != nnz
+            or (split and buf.shape[1] < 2)):
+        raise ValueError(SIZES)
     n = fired_indices(fired, idx)
     D = buf.shape[0]
     for q in range(n):
         i = idx[q]
-        for k in range(indptr[i], indptr[i + 1]):
+        a, b = indptr[i], indptr[i + 1]
+        if a < 0 or b > nnz or a > b:
+            raise IndexError(ROWS)
+        for k in range(a, b):
             x = w[k]
+            j = indices[k]
+            if j < 0 or j >= nd:
+                raise IndexError(TARGETS)
             s = (t + delays[k]) % D
             if split and x < 0:
-                buf[s, 1, indices[k]] += x
+                buf[s, 1, j] += x
             else:
-                buf[s, 0, indices[k]] += x
+                buf[s, 0, j] += x
     return n
 
 
 @njit(cache=True, fastmath=False, inline="always")
 def arrive_dense_delayed(fired, idx, W, delays, buf, t, split):
     """Like :func:`arrive_dense`, into ``buf[(t + delay) % D]``; ``delays`` is (n_dst, n_src)."""
-    n = fired_indices(fired, idx)
     nd = W.shape[0]
+    if (W.shape[1] != fired.shape[0] or delays.shape[0] != nd or delays.shape[1] != W.shape[1]
+            or buf.shape[2] != nd or (split and buf.shape[1] < 2)):
+        raise ValueError(SIZES)
+    n = fired_indices(fired, idx)
     D = buf.shape[0]
     for q in range(n):
         i = idx[q]
@@ -153,6 +195,8 @@ def arrive_dense_delayed(fired, idx, W, delays, buf, t, split):
 @njit(cache=True, fastmath=False, inline="always")
 def deliver_slot(state, buf, slot):
     """Add ring-buffer slot ``slot`` into the state (``state += buf[slot]``) and clear the slot."""
+    if buf.shape[1] < state.shape[0] or buf.shape[2] != state.shape[1]:
+        raise ValueError(SIZES)
     for ch in range(state.shape[0]):
         for j in range(state.shape[1]):
             state[ch, j] += buf[slot, ch, j]

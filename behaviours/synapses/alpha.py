@@ -14,6 +14,7 @@ from pymonn.synapse_group import SynapseGroup
 from .._precision import clean_nonfinite
 from ._base import SynapticTransmission, read_number
 from ._propagation import (
+    SIZES,
     TINY,
     arrive_dense,
     arrive_dense_delayed,
@@ -41,6 +42,8 @@ def _alpha_pass(x, y, coef, I, overwrite):
     ``y <- a (y + c x)``, ``x <- a x``; values below ``TINY`` are flushed to 0.
     """
     n = I.shape[0]
+    if x.shape[1] != n or y.shape[1] != n or y.shape[0] < x.shape[0]:
+        raise ValueError(SIZES)
     for ch in range(x.shape[0]):
         xc = x[ch]
         yc = y[ch]

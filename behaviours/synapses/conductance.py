@@ -15,6 +15,7 @@ from pymonn.synapse_group import SynapseGroup
 from .._precision import clean_nonfinite, compiled_entry
 from ._base import SynapticTransmission, read_number
 from ._propagation import (
+    SIZES,
     TINY,
     arrive_dense,
     arrive_dense_delayed,
@@ -39,6 +40,8 @@ def _cond_pass(g, coef, E, v, I, overwrite):
     ``coef[0, 0]`` is ``a = exp(-dt/tau)``, ``coef[1, 0]`` is ``m = tau (1 - a) / dt``: ``m g`` is
     the exact mean conductance over the step.
     """
+    if v.shape[0] != I.shape[0] or g.shape[1] != I.shape[0]:
+        raise ValueError(SIZES)
     gc = g[0]
     a = coef[0, 0]
     m = coef[1, 0]

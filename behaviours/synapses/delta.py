@@ -13,6 +13,7 @@ from pymonn.synapse_group import SynapseGroup
 from .._precision import clean_nonfinite
 from ._base import SynapticTransmission
 from ._propagation import (
+    SIZES,
     arrive_dense,
     arrive_dense_delayed,
     arrive_dense_delayed_numpy,
@@ -30,6 +31,8 @@ __all__ = ["DeltaSynapse"]
 def _deliver(buf, slot, I):
     """Add ring-buffer slot ``slot`` into the input and clear it."""
     row = buf[slot, 0]
+    if row.shape[0] != I.shape[0]:
+        raise ValueError(SIZES)
     for j in range(I.shape[0]):
         I[j] += row[j]
         row[j] = 0
@@ -98,7 +101,12 @@ KERNELS = {
 
 
 class DeltaSynapse(SynapticTransmission):
-    r"""Instantaneous current synapses: a spike adds its weight to the input for one step.
+    r"""Delta current synapses, per step by design: a spike adds ``weight`` (pA) to the input for one step.
+
+    The charge of one spike is therefore ``weight * dt`` (pA ms) and depends on ``dt``; for a
+    dt-independent charge ``q`` (pA ms; a jump of ``q / C_m`` mV) use ``weight = q / dt`` (and
+    ``delay = round(D / dt)`` steps for a delay of ``D`` ms). :class:`~pymonn.behaviours.PoissonInput`
+    takes the charge itself as its ``weight``.
 
     .. math::
 

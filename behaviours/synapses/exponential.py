@@ -15,6 +15,7 @@ from .._packed import AddressTable, entry_point, view, view2
 from .._precision import clean_nonfinite
 from ._base import SynapticTransmission, read_number
 from ._propagation import (
+    SIZES,
     TINY,
     arrive_dense,
     arrive_dense_delayed,
@@ -45,6 +46,8 @@ def _exp_pass(state, coef, I, overwrite):
     step's first writer of the accumulator, which was not zeroed).
     """
     n = I.shape[0]
+    if state.shape[1] != n:
+        raise ValueError(SIZES)
     g0 = state[0]
     a0 = coef[0, 0]
     s0 = coef[1, 0]
@@ -302,7 +305,7 @@ class ExponentialSynapse(SynapticTransmission):
             kernel = ARRIVE_KERNELS[(self.sparse, self.delayed)]
             self._spare = self.state[0]  # stands in for the accumulator, which the kernel leaves alone
             #: what the fused model's kernel takes: both current rows (the first twice for one channel), coef
-            self.pass_arrays = (self.state[0], self.state[-1], self.coef)
+            self._pass_arrays = (self.state[0], self.state[-1], self.coef)
             self._held_fired = None  # the packed arrival call re-packs its address table
         else:
             kernel = KERNELS[(self.backend, self.sparse, self.delayed)]
@@ -329,7 +332,7 @@ class ExponentialSynapse(SynapticTransmission):
         spikes into ``state`` each step, and the model, later in the same step, adds the mean
         current ``state * coef[1]`` into its input and decays ``state`` by ``coef[0]`` (the same
         arithmetic as :func:`_exp_pass`, so results are unchanged bit for bit), taking the arrays
-        from ``pass_arrays``. Returns whether it was accepted.
+        from ``_pass_arrays``. Returns whether it was accepted.
         """
         sg = self.parent
         if (self.fused_into is not None or self.backend != "numba" or self._clean or self.target != "I"

@@ -123,18 +123,30 @@ def test_ou_noise_update_rule_with_known_draws():
 
 
 def test_poisson_input_mean_and_variance():
+    """weight is the charge of one spike (pA ms): the current of a step is weight * spikes / dt."""
     n_inputs, rate, weight, dt = 100, 20.0, 2.0, 0.1
     got = delivered({10: PoissonInput(N=n_inputs, rate=rate, weight=weight)}, 5000, size=100, dt=dt, seed=4)
     p = rate * dt / 1000
-    assert np.all(np.mod(got, weight) == 0)  # whole spikes only
-    assert got.mean() == pytest.approx(n_inputs * p * weight, rel=0.02)
-    assert got.var() == pytest.approx(n_inputs * p * (1 - p) * weight**2, rel=0.03)
+    spikes = got * dt / weight
+    np.testing.assert_allclose(spikes, np.round(spikes), atol=1e-9)  # whole spikes only
+    assert got.mean() == pytest.approx(n_inputs * rate / 1000 * weight, rel=0.02)  # 4 pA at any dt
+    assert got.var() == pytest.approx(n_inputs * p * (1 - p) * (weight / dt) ** 2, rel=0.03)
+
+
+@pytest.mark.parametrize("dt", [0.1, 0.05, 0.025])
+def test_poisson_input_mean_current_does_not_depend_on_dt(dt):
+    """The issue's case: N = 1000, 80 Hz, weight 10 pA ms gives 800 pA of mean current at every dt
+    (it gave 80, 40 and 20 pA when each spike added its weight for one step)."""
+    got = delivered({10: PoissonInput(N=1000, rate=80.0, weight=10.0)}, int(round(200 / dt)), size=50, dt=dt, seed=2)
+    assert got.mean() == pytest.approx(800.0, rel=0.01)
+    charge_sd = got.std() * dt  # charge per step: its variance scales with dt, as a Poisson count's
+    assert charge_sd == pytest.approx(np.sqrt(1000 * 0.08 * dt) * 10.0, rel=0.03)
 
 
 def test_poisson_input_per_neuron_rates():
     got = delivered({10: PoissonInput(N=50, rate=[0.0, 100.0], weight=1.0)}, 4000, size=2, dt=0.1, seed=1)
     assert got[:, 0].sum() == 0
-    assert got[:, 1].mean() == pytest.approx(50 * 0.01, rel=0.05)
+    assert got[:, 1].mean() == pytest.approx(50 * 100.0 / 1000 * 1.0, rel=0.05)
 
 
 def test_recorder_sees_the_step_input():

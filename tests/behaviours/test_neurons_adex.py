@@ -124,3 +124,34 @@ def test_bad_parameters_raise_configuration_error(kwargs, words):
     assert isinstance(err, ConfigurationError)
     for w in words:
         assert w in str(err), (w, str(err))
+
+
+#: Naud, Marcille, Clopath & Gerstner 2008, Table 1: C (pF), g_L (nS), E_L, V_T, Delta_T (mV), a (nS),
+#: tau_w (ms), b (pA), V_r (mV), and the step current of Fig. 4 (pA), as published
+NAUD_TABLE_1 = {
+    "tonic": (200, 10, -70, -50, 2, 2, 30, 0, -58, 500),
+    "adapting": (200, 12, -70, -50, 2, 2, 300, 60, -58, 500),
+    "initial_burst": (130, 18, -58, -50, 2, 4, 150, 120, -50, 400),
+    "regular_bursting": (200, 10, -58, -50, 2, 2, 120, 100, -46, 210),
+    "delayed_accelerating": (200, 12, -70, -50, 2, -10, 300, 0, -58, 300),
+    "delayed_regular_bursting": (100, 10, -65, -50, 2, -10, 90, 30, -47, 110),
+    "transient": (100, 10, -65, -50, 2, 10, 90, 100, -47, 180),
+    "irregular": (100, 12, -60, -50, 2, -11, 130, 30, -48, 160),
+}
+
+
+def test_every_preset_is_naud_table_1_exactly():
+    keys = ("C", "g_L", "E_L", "V_T", "Delta_T", "a", "tau_w", "b", "V_r", "I_step")
+    assert set(ADEX_PRESETS) == set(NAUD_TABLE_1)
+    for name, row in NAUD_TABLE_1.items():
+        assert tuple(ADEX_PRESETS[name][k] for k in keys) == row, name
+
+
+def test_the_preset_reaches_the_kernel():
+    """A behaviour's table holds the preset it was given (tau_w of 'tonic' is 30 ms, of 'adapting' 300 ms)."""
+    net = Network(dt=0.1, seed=0)
+    a = NeuronGroup(net, 1, {30: AdEx(preset="tonic")})
+    b = NeuronGroup(net, 1, {30: AdEx(preset="adapting", tau_w=45.0)})
+    net.initialize()
+    assert a["AdEx", 0].tau_w[0] == 30.0 and a["AdEx", 0].b[0] == 0.0
+    assert b["AdEx", 0].tau_w[0] == 45.0 and b["AdEx", 0].b[0] == 60.0  # an explicit value overrides the preset

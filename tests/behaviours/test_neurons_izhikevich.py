@@ -2,10 +2,10 @@
 
 import numpy as np
 import pytest
-from pymonn.behaviours import IZHIKEVICH_PRESETS, Izhikevich, SquarePulse
+from pymonn.behaviours import IZHIKEVICH_PRESETS, ConstantCurrent, Izhikevich, SquarePulse
 from pymonn.behaviours.neurons.izhikevich import izhikevich_step_numba, izhikevich_step_numpy
 
-from pymonn import Behaviour, ConfigurationError, Network, NeuronGroup, SynapseGroup, get_squared_dim
+from pymonn import Behaviour, ConfigurationError, EventRecorder, Network, NeuronGroup, SynapseGroup, get_squared_dim
 
 DT = 0.1
 
@@ -200,3 +200,22 @@ def test_bad_parameters_raise_configuration_error(kwargs, words):
     assert isinstance(err, ConfigurationError)
     for w in words:
         assert w in str(err), (w, str(err))
+
+
+def test_rest_and_rheobase_follow_from_the_quadratic():
+    """With u = b v at rest, 0.04 v^2 + (5 - b) v + 140 + I = 0 (RS: b = 0.2): I = 0 rests at v = -70 mV,
+    u = -14, and I = 3 at -65 mV. The rest loses stability where the Jacobian's trace 0.08 v + 5 - a vanishes:
+    v = -62.25 mV, I = 3.7975 (Andronov-Hopf); a neuron nudged 0.1 mV off its rest returns below that current
+    and starts firing above it. (A constant of 142 instead of 140 moves every one of these numbers.)"""
+    currents = np.array([0.0, 3.0, 3.75, 3.85])
+    rest = (-4.8 - np.sqrt(4.8**2 - 0.16 * (140 + currents))) / 0.08
+    np.testing.assert_allclose(rest[:2], [-70.0, -65.0])
+    net = Network(dt=DT, seed=0)
+    g = NeuronGroup(net, 4, {10: ConstantCurrent(amplitude=currents), 30: Izhikevich(preset="RS", v=rest + 0.1,
+                                                                                      u=0.2 * rest),
+                             90: EventRecorder("fired")}, tag="g")
+    net.run(3000, progress=False)
+    np.testing.assert_allclose(g.v[:3], rest[:3], atol=1e-6)
+    np.testing.assert_allclose(g.u[:3], 0.2 * rest[:3], atol=1e-6)
+    rec = g["EventRecorder", 0]
+    assert rec.count() == np.sum(rec["fired.i"] == 3) > 10  # only the neuron above the Hopf current fires

@@ -228,3 +228,25 @@ def test_fast_calls_follow_replaced_state_arrays(fuse):
     assert t0.size > 50  # the network is active
     np.testing.assert_array_equal(t0, t1)
     np.testing.assert_array_equal(i0, i1)
+
+
+def test_rest_and_reset_are_different_potentials():
+    """v_rest = -65, v_reset = -75, v_th = -50 mV: an idle neuron rests at v_rest, a displaced one relaxes to
+    it with tau_m, a driven one is set to v_reset after each spike and fires at the analytic period
+    t_ref + tau ln((v_inf - v_reset) / (v_inf - v_th)); the defaults (equal values) could not tell them apart."""
+    dt, tau, gain = 0.01, 10.0, 10.0 / 250.0
+    net = Network(dt=dt, seed=0)
+    g = NeuronGroup(net, 3, {10: ConstantCurrent(amplitude=[0.0, 0.0, 500.0]),
+                             30: LIF(v_rest=-65.0, v_reset=-75.0, v_th=-50.0, t_ref=2.0, v=[-65.0, -60.0, -65.0]),
+                             90: Recorder(["v", "fired"])}, tag="g")
+    net.run(300.0, progress=False)
+    v, fired = g["Recorder", 0]["v"], g["Recorder", 0]["fired"]
+    t = (np.arange(v.shape[0]) + 1) * dt
+    assert np.all(v[:, 0] == -65.0)
+    np.testing.assert_allclose(v[:, 1], -65.0 + 5.0 * np.exp(-t / tau), rtol=1e-12)
+    spikes = np.flatnonzero(fired[:, 2])
+    assert np.all(v[spikes, 2] == -75.0)  # set to v_reset in the step of the spike ...
+    assert np.all(v[spikes + 1, 2] == -75.0)  # ... and held there while refractory
+    v_inf = -65.0 + gain * 500.0
+    period = 2.0 + tau * np.log((v_inf + 75.0) / (v_inf + 50.0))  # 19.9 ms
+    assert np.mean(np.diff(spikes)) * dt == pytest.approx(period, abs=dt)

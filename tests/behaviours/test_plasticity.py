@@ -316,3 +316,24 @@ def test_homeostasis_moves_rates_toward_the_target():
     assert np.all(np.abs(late - target) <= 1.5)
     assert g.I_homeostasis[0] > 0 > g.I_homeostasis[-1]  # silent neurons pushed up, fast ones down
     assert abs(float(g.rate_estimate.mean()) - target) < 1.0
+
+
+@pytest.mark.parametrize("mode", ["dense", "sparse"])
+@pytest.mark.parametrize("nearest", [False, True])
+def test_nearest_spike_pairing_resets_the_traces(mode, nearest):
+    """Pre spikes at t0 - 10 and t0 - 4 ms, a post spike at t0: all-to-all pairs both pre spikes with the
+    post spike, nearest-spike only the later one (its trace is set to 1, not incremented); the post
+    spike then depresses against the later pre... (no pre after post here, so only potentiation)."""
+    A_plus, tau, w_max, w0, t0 = 0.01, 20.0, 1.0, 0.5, 100.0
+    net = Network(dt=0.1, seed=0)
+    pre = NeuronGroup(net, 1, {30: SpikeGenerator(indices=[0, 0], times=[t0 - 10.0, t0 - 4.0])})
+    post = NeuronGroup(net, 1, {30: SpikeGenerator(indices=[0, 0], times=[t0, t0 + 3.0])})
+    sg = SynapseGroup(net, pre, post, behaviour={40: STDP(i=[0], j=[0], weight=np.array([w0]), mode=mode,
+                                                          A_plus=A_plus, A_minus=0.0, tau_plus=tau, w_max=w_max,
+                                                          nearest=nearest)})
+    net.initialize()
+    net.simulate_iterations(1500, progress=False)
+    w = float(sg.W.ravel()[0]) if mode == "dense" else float(sg.csr.data[0])
+    first = np.exp(-4.0 / tau) + (0.0 if nearest else np.exp(-10.0 / tau))  # pre trace at t0
+    second = np.exp(-7.0 / tau) + (0.0 if nearest else np.exp(-13.0 / tau))  # and at t0 + 3
+    assert w - w0 == pytest.approx(A_plus * w_max * (first + second), rel=1e-9)

@@ -482,3 +482,23 @@ def test_allow_self_false_removes_autapses():
         net.initialize()
         W = sg.csr.to_dense() if mode == "sparse" else sg.W
         assert np.all(np.diag(W) == 0) and W.sum() > 100
+
+
+def test_alpha_sign_split_peaks_at_tau_and_at_tau_inh():
+    """AlphaSynapse with tau_inh: the excitatory current peaks tau = 2 ms after arrival, the inhibitory one
+    tau_inh = 6 ms after it, and each delivers the charge e * w * its own tau."""
+    dt = 0.01
+    net = Network(dt=dt, seed=0)
+    src = NeuronGroup(net, 2, {30: SpikeGenerator(indices=[0, 1], times=[1.0, 1.0])})
+    dst = NeuronGroup(net, 2, {25: Clamp(), 90: Recorder(["I"])})
+    SynapseGroup(net, src, dst, behaviour={20: AlphaSynapse(i=[0, 1], j=[0, 1], weight=np.array([2.0, -3.0]),
+                                                            tau=2.0, tau_inh=6.0)})
+    net.initialize()
+    net.simulate_iterations(12000, progress=False)
+    I = dst["Recorder", 0]["I"]
+    t = (np.arange(I.shape[0]) + 1) * dt
+    arrival = 1.0 + dt  # the spike of step t = 1 ms arrives in the next step
+    assert t[np.argmax(I[:, 0])] - arrival == pytest.approx(2.0, abs=2 * dt)
+    assert t[np.argmin(I[:, 1])] - arrival == pytest.approx(6.0, abs=2 * dt)
+    assert I[:, 0].sum() * dt == pytest.approx(np.e * 2.0 * 2.0, rel=1e-4)
+    assert I[:, 1].sum() * dt == pytest.approx(np.e * -3.0 * 6.0, rel=1e-3)

@@ -67,11 +67,18 @@ def test_raster_stacks_populations_in_colours(net, tmp_path):
 
 def test_rate_and_traces(net, tmp_path):
     fig, (a, b) = plt.subplots(2, 1)
-    lines = plot.rate(net.poisson, ax=a, bin_ms=10.0, width_ms=20.0)
-    t, r = A.population_rate(net.poisson, 10.0, width_ms=20.0)
-    assert lines[0].axes is a
-    np.testing.assert_allclose(lines[0].get_ydata(), r)
-    np.testing.assert_allclose(lines[0].get_xdata(), t)
+    # the rate line against a count made here from the recorded spike times (right-closed 10 ms bins)
+    spikes = net.poisson["EventRecorder", 0]["fired.t"]
+    lows = np.arange(0.0, 1000.0, 10.0)
+    counts = np.array([np.count_nonzero((spikes > lo) & (spikes <= lo + 10.0)) for lo in lows])
+    raw = plot.rate(net.poisson, ax=a, bin_ms=10.0)
+    assert raw[0].axes is a
+    np.testing.assert_allclose(raw[0].get_xdata(), lows + 5.0)
+    np.testing.assert_allclose(raw[0].get_ydata(), counts / (80 * 0.010))  # Hz per neuron
+    assert np.mean(raw[0].get_ydata()) == pytest.approx(12.0, rel=0.1)  # the sources' rate
+    smooth = plot.rate(net.poisson, ax=a, bin_ms=10.0, width_ms=20.0)[0].get_ydata()
+    assert smooth.std() < 0.7 * raw[0].get_ydata().std()  # smoothing smooths ...
+    assert smooth[10:-10].mean() == pytest.approx(raw[0].get_ydata()[10:-10].mean(), rel=0.03)  # ... keeping the mean
     assert len(plot.rate(net, ax=a, bin_ms=10.0)) == 2
     tr = plot.traces(net.regular, "v", neurons=[0, 3, 5], ax=b)
     assert len(tr) == 3 and tr[1].axes is b

@@ -37,6 +37,18 @@ def test_every_and_times():
     np.testing.assert_array_equal(rec["np.sum(v)"], [18, 36, 54])
 
 
+def test_every_step_and_every_kth_step_are_all_recorded():
+    """Long enough runs that a recorder skipping any step (every 10th ...) or adding one is caught."""
+    each, third = Recorder(["v"]), Recorder(["v"], every=3)
+    net = ramp_net(each, third)
+    net.simulate_iterations(47)
+    np.testing.assert_array_equal(each.iterations, np.arange(1, 48))
+    np.testing.assert_array_equal(each["v"], np.arange(1, 48)[:, None] * [1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(third.iterations, np.arange(3, 48, 3))
+    np.testing.assert_array_equal(third["v"][:, 2], np.arange(3, 48, 3) * 3.0)
+    np.testing.assert_allclose(third.t, np.arange(3, 48, 3) * 0.5)
+
+
 def test_max_length_is_a_ring_buffer():
     rec = Recorder("v", max_length=4)
     net = ramp_net(rec)

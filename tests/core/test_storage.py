@@ -287,21 +287,24 @@ def test_corrupted_hdf5_raises_state_file_error(tmp_path):
 
 
 class _Payload:
+    """Unpickling it creates the folder ``path`` (the proof that a pickle ran)."""
+
+    def __init__(self, path):
+        self.path = str(path)
+
     def __reduce__(self):
         import os
 
-        return (os.mkdir, ("/tmp/pymonn-pickle-ran",))
+        return (os.mkdir, (self.path,))
 
 
 def test_loading_never_unpickles(tmp_path):
     import os
 
-    marker = "/tmp/pymonn-pickle-ran"
-    if os.path.exists(marker):
-        os.rmdir(marker)
+    marker = tmp_path / "pickle-ran"  # this test's own folder: no other run can have made it
     evil = tmp_path / "evil.npz"
     buf = io.BytesIO()
-    np.save(buf, np.array([_Payload()], dtype=object), allow_pickle=True)
+    np.save(buf, np.array([_Payload(marker)], dtype=object), allow_pickle=True)
     good = _saved(tmp_path).read_bytes()
     with zipfile.ZipFile(io.BytesIO(good)) as src, zipfile.ZipFile(evil, "w") as dst:
         for item in src.namelist():
@@ -357,7 +360,7 @@ def test_library_network_with_sparse_delayed_synapses_continues_bit_for_bit(tmp_
 
     def build():
         net = Network(dt=0.1, seed=3)
-        e = NeuronGroup(net, 200, {10: lib.PoissonInput(N=100, rate=20.0, weight=4000.0), 30: lib.LIF(v="-70;-55"),
+        e = NeuronGroup(net, 200, {10: lib.PoissonInput(N=100, rate=20.0, weight=400.0), 30: lib.LIF(v="-70;-55"),
                                    90: EventRecorder("fired")}, tag="e")
         SynapseGroup(net, e, e, tag="ee", behaviour={20: lib.DeltaSynapse(mode="sparse", p=0.1, weight=20.0, delay=2)})
         SynapseGroup(net, e, e, tag="ei", behaviour={21: lib.DeltaSynapse(p=0.1, weight=-10.0)})

@@ -121,14 +121,20 @@ def test_spike_log_lines_are_the_recorded_spikes():
     assert 0.2 <= len(lines) / (200 * 3.0) <= 3.0
 
 
-def test_spike_log_real_time_pacing_waits_for_the_clock():
-    """A real paced run takes at least its simulated time; whether it kept up is the wall clock's matter
-    (a shared machine can stall a step), so only the verdict's consistency with the lag is checked here."""
+def test_spike_log_real_time_pacing_waits_for_the_clock(monkeypatch):
+    """The whole --real-time command on a fake clock that advances only when the log sleeps: every
+    step is ahead, so the run sleeps to each step's end and takes exactly its simulated 0.5 s."""
+    import types
+
     log = load("network_spike_log")
+    clock = FakeClock()
+    monkeypatch.setattr(log, "time", types.SimpleNamespace(perf_counter=clock, sleep=clock.sleep))
+    monkeypatch.setattr(log.SpikeLog.__init__, "__defaults__", (False, clock, clock.sleep))
     summary = log.main(["--size", "2000", "--duration", "500", "--real-time", "--quiet"], out=io.StringIO())
-    assert summary["wall_s"] >= 0.49  # paced: 0.5 s simulated takes at least 0.5 s of wall time
+    assert summary["wall_s"] == pytest.approx(0.5, abs=1e-9)
+    assert len(clock.slept) == 50 and sum(clock.slept) == pytest.approx(0.5)  # 50 steps of 10 ms
     assert summary["spikes"] > 0
-    assert summary["kept_up"] == (summary["max_lag_ms"] < 10.0) == (summary["late_steps"] == 0)
+    assert summary["kept_up"] and summary["max_lag_ms"] == 0.0 and summary["late_steps"] == 0
 
 
 class FakeClock:

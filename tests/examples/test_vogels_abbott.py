@@ -51,12 +51,17 @@ def test_cuba_cli_and_float32(tmp_path):
     assert out.exists()
 
 
-def test_same_seed_same_spikes():
+def test_same_seed_same_spikes_other_seed_other_spikes():
+    """The seed decides the run: the same seed repeats every spike (time and neuron), another seed
+    (another connectivity and initial state) gives another spike train at a similar rate."""
     module = load("vogels_abbott")
-    a = module.build("cuba", 500, seed=3)
-    b = module.build("cuba", 500, seed=3)
-    for net in (a, b):
+    a, b, c = (module.build("cuba", 500, seed=s) for s in (3, 3, 4))
+    for net in (a, b, c):
         net.run(100, progress=False)
-    ra, rb = a.P["EventRecorder", 0], b.P["EventRecorder", 0]
+    ra, rb, rc = (n.P["EventRecorder", 0] for n in (a, b, c))
     np.testing.assert_array_equal(ra["fired.i"], rb["fired.i"])
-    assert ra.count() > 0
+    np.testing.assert_array_equal(ra["fired.t"], rb["fired.t"])
+    np.testing.assert_array_equal(a.P.v, b.P.v)
+    assert ra.count() > 50
+    assert ra.count() != rc.count() or not np.array_equal(ra["fired.i"], rc["fired.i"])
+    assert 0.5 < rc.count() / ra.count() < 2.0

@@ -14,7 +14,7 @@ from pymonn.ui import Explorer, explore
 from pymonn.ui.recording import EXPLORER_TAG
 from ui_helpers import behaviour_state, recorded_spikes, small_network
 
-from pymonn import Behaviour
+from pymonn import Behaviour, StateError
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -67,6 +67,8 @@ def test_step_frame_is_synchronous(explorer, net):
 def test_worker_runs_and_pauses(qtbot, explorer, net):
     explorer.run()
     qtbot.waitUntil(lambda: net.iteration > 60 and explorer.frames_drawn > 2, timeout=10_000)
+    qtbot.waitUntil(lambda: explorer.steps_per_second > 0, timeout=60_000)  # the status shows the speed
+    assert "steps/s" in explorer.speed_label.text() and not explorer.speed_label.text().startswith("0 ")
     explorer.pause()
     assert explorer.wait_idle()
     stopped = net.iteration
@@ -74,7 +76,6 @@ def test_worker_runs_and_pauses(qtbot, explorer, net):
     assert net.iteration == stopped
     kinds = [e.kind for e in explorer.event_log]
     assert kinds[-2:] == ["run", "pause"]
-    assert explorer.steps_per_second >= 0
 
 
 def test_paced_mode_runs_steps_per_frame(qtbot, explorer, net):
@@ -91,8 +92,9 @@ def test_fast_forward_is_cancellable_and_gui_stays_responsive(qtbot, explorer, n
     assert explorer.progress.isVisibleTo(explorer)
     qtbot.waitUntil(lambda: net.iteration > 100, timeout=10_000)
     ticks = explorer.timer_ticks
-    # ~10 ms timer: 10 ticks take ~100 ms on a quiet machine; the wait allows for a loaded one
-    qtbot.waitUntil(lambda: explorer.timer_ticks >= ticks + 10, timeout=4_000)
+    # an event wait: ten more ticks of the GUI timer while the fast-forward runs (the timeout only
+    # guards against a hang; how fast the ticks come is not asserted)
+    qtbot.waitUntil(lambda: explorer.timer_ticks >= ticks + 10, timeout=60_000)
     assert explorer.fast_forwarding, "the GUI timer keeps ticking while the fast-forward still runs"
     assert explorer.progress.value() > 0
     explorer.cancel_fast_forward()
@@ -208,6 +210,10 @@ def test_a_failing_behaviour_stops_the_run_and_is_reported(qtbot):
     assert any("boom at seven" in m and "BehaviourError" in m for m in win.messages)
     assert "boom at seven" in win.event_log.of_kind("error")[0].text
     net.exc.remove_behavior(50)
+    assert net.failed is not None  # step 7 is half done: the network refuses to go on ...
+    with pytest.raises(StateError, match="resume_after_error"):
+        win.step_frame(3)
+    net.resume_after_error()  # ... until the user says so
     assert win.step_frame(3) == 3  # the GUI carries on
     win.close()
 

@@ -22,11 +22,11 @@ What it does
 1. Copies the tree twice into a temporary folder. The PymoNNto copy is unchanged. In the pymonn
    copy every line that imports from PymoNNto (``from PymoNNto import *``, ``from PymoNNto.X.Y
    import ...``, ``import PymoNNto...``, indented ones too) is replaced by ``from pymonn import *``
-   and nothing else is changed (issue 10's rule), and PymoNNto's own library folders
-   (NetworkCore/, NetworkBehavior/, Exploration/, UI/ and the root __init__.py) are left out,
-   except the files that the scripts import by path (``sys.path.append('../../')`` then
-   ``from NetworkBehavior.EulerEquationModules.Equation import *``; found with ``ast``, followed
-   transitively), which are kept with their imports rewritten the same way.
+   and nothing else is changed (issue 10's rule). Imports of PymoNNto's library folders by path
+   (``sys.path.append('../../')`` then ``from NetworkBehavior.EulerEquationModules.Equation import *``,
+   ``from Exploration... import ...``) are PymoNNto imports too and are replaced the same way
+   (pymonn provides the equation modules, issue 11), and PymoNNto's own library folders
+   (NetworkCore/, NetworkBehavior/, Exploration/, UI/ and the root __init__.py) are left out.
 2. Runs every script under Examples_Classical/, Examples_Paper/ and Examples_UI/ (sorted), each
    from its own folder with MPLBACKEND=Agg and QT_QPA_PLATFORM=offscreen, ``--repeats`` times per
    engine: with PymoNNto 3.0.6 in the peer environment (``peer_env.peer_python`` or
@@ -86,7 +86,10 @@ LIBRARY = ("NetworkCore", "NetworkBehavior", "Exploration", "UI")
 UNIT_TESTS = "test_pymoNNto.py"
 PEER_PACKAGES = ("pymonnto==3.0.6", "matplotlib", "sympy", "scipy", "PyQt5", "pyqtgraph", "pytest")
 REPLACEMENT = "from pymonn import *"
-IMPORT_LINE = re.compile(r"^(?P<indent>[ \t]*)(?:from[ \t]+PymoNNto(?:\.[\w.]+)?[ \t]+import\b|import[ \t]+PymoNNto\b)")
+#: PymoNNto's package, and its library folders as scripts import them by path (sys.path.append('../../'))
+_PYMONNTO_MODULES = r"(?:PymoNNto|NetworkCore|NetworkBehavior|Exploration|UI)"
+IMPORT_LINE = re.compile(rf"^(?P<indent>[ \t]*)(?:from[ \t]+{_PYMONNTO_MODULES}(?:\.[\w.]+)?[ \t]+import\b"
+                         rf"|import[ \t]+{_PYMONNTO_MODULES}\b)")
 ENGINES = ("pymonnto", "pymonn")
 
 # --------------------------------------------------------------------------------------------
@@ -277,50 +280,6 @@ def rewrite_imports(text: str) -> tuple[str, int]:
     return "".join(out), count
 
 
-def _module_files(root: pathlib.Path, module: str) -> list[pathlib.Path]:
-    """Files of ``module`` (dotted, relative to ``root``): its .py or __init__.py and its packages' __init__.py."""
-    parts = module.split(".")
-    out = []
-    for k in range(1, len(parts)):
-        init = root.joinpath(*parts[:k], "__init__.py")
-        if init.is_file():
-            out.append(init)
-    as_file = root.joinpath(*parts[:-1], parts[-1] + ".py")
-    as_package = root.joinpath(*parts, "__init__.py")
-    out += [p for p in (as_file, as_package) if p.is_file()]
-    return out
-
-
-def library_imports(root: pathlib.Path, files: list[pathlib.Path]) -> set[pathlib.Path]:
-    """Library files (under NetworkCore/, NetworkBehavior/, ...) that ``files`` import by path, transitively."""
-    keep: set[pathlib.Path] = set()
-    todo = list(files)
-    seen: set[pathlib.Path] = set()
-    while todo:
-        path = todo.pop()
-        if path in seen:
-            continue
-        seen.add(path)
-        try:
-            tree = ast.parse(path.read_text(errors="replace"))
-        except (SyntaxError, ValueError):
-            continue
-        for node in ast.walk(tree):
-            modules = []
-            if isinstance(node, ast.Import):
-                modules = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                modules = [node.module] + [f"{node.module}.{a.name}" for a in node.names if a.name != "*"]
-            for module in modules:
-                if module.split(".")[0] not in LIBRARY:
-                    continue
-                for found in _module_files(root, module):
-                    if found not in keep:
-                        keep.add(found)
-                        todo.append(found)
-    return keep
-
-
 def _ignore(_dir: str, names: list[str]) -> list[str]:
     return [n for n in names if n in (".git", "__pycache__", ".pytest_cache")]
 
@@ -331,8 +290,7 @@ def prepare_trees(source: pathlib.Path, work: pathlib.Path) -> dict:
     ours = work / "pymonn_tree"
     shutil.copytree(source, peer, ignore=_ignore)
     shutil.copytree(source, ours, ignore=_ignore)
-    scripts = [p for p in sorted(ours.rglob("*.py")) if p.relative_to(ours).parts[0] in SCRIPT_FOLDERS]
-    keep = library_imports(ours, scripts + [ours / UNIT_TESTS])
+    keep: set[pathlib.Path] = set()  # every import of PymoNNto's library is rewritten: none of it is kept
     for name in LIBRARY:
         folder = ours / name
         if not folder.is_dir():
@@ -532,8 +490,10 @@ def flatten(summary: dict | None, sizes_only: bool = False) -> dict:
         if not sizes_only:
             out[prefix + "it"] = net["iteration"]
         seen: dict[str, int] = {}
-        for group in net["groups"]:
+        for index, group in enumerate(net["groups"]):
             tag = group["tag"]
+            if re.fullmatch(r"NeuronGroup(_\d+)?", tag):  # a default name: PymoNNto numbers them, pymonn does not
+                tag = f"group{index + 1}"
             seen[tag] = seen.get(tag, 0) + 1
             label = prefix + (tag if seen[tag] == 1 else f"{tag}#{seen[tag]}")
             out[f"{label}:size"] = group["size"]

@@ -25,7 +25,7 @@ from . import analysis as A
 from .errors import ConfigurationError
 
 __all__ = ["raster", "rate", "traces", "weight_matrix", "weight_histogram", "isi_histogram", "cv_histogram",
-           "spectrum", "summary"]
+           "spectrum", "summary", "sweep"]
 
 
 def _pyplot():
@@ -364,3 +364,116 @@ def summary(net: Any, *, bin_ms: float | None = None, width_ms: float | None = N
     else:
         note(ax_w, "no synapse group with W")
     return fig
+
+
+def _table_column(table: Any, name: str) -> np.ndarray:
+    try:
+        return np.asarray(table[name])
+    except (KeyError, IndexError, ValueError, TypeError):
+        columns = list(getattr(table, "columns", getattr(table, "keys", lambda: [])()))
+        raise ConfigurationError(f"sweep plot: the table has no column {name!r} (columns: {columns})") from None
+
+
+def _levels(values: np.ndarray) -> tuple[list, np.ndarray]:
+    """The distinct values of a parameter column, sorted, and each row's index among them."""
+    levels = sorted(set(values.tolist()))
+    where = {v: k for k, v in enumerate(levels)}
+    return levels, np.array([where[v] for v in values.tolist()], dtype=np.int64)
+
+
+def _spread(v: np.ndarray, err: str | None) -> float:
+    if err is None or v.size < 2:
+        return 0.0
+    sd = float(np.std(v, ddof=1))
+    return sd / np.sqrt(v.size) if err == "sem" else sd
+
+
+def _tick(v: Any) -> str:
+    return f"{v:g}" if isinstance(v, (int, float)) and not isinstance(v, bool) else str(v)
+
+
+def sweep(table: Any, x: str, y: str | None = None, value: str | None = None, ax: Any = None, *,
+          err: str | None = "std", lines: bool = False, cmap: str = "viridis", colorbar: bool = True,
+          **imshow_kw: Any):
+    """A result of a parameter sweep over one parameter (a line with error bars) or two (a heat map).
+
+    Rows with the same parameters (the repeats of a point) are averaged; runs that failed (the
+    value is NaN or missing) are left out.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame or dict of arrays
+        A table of :func:`pymonn.sweeps.sweep` (or any table with these columns).
+    x, y : str
+        Parameter columns: ``x`` along the horizontal axis; ``y`` along the vertical axis of a heat
+        map, or (``lines=True``) one line per value of ``y``.
+    value : str
+        The column to draw (e.g. ``'rate'``).
+    err : {'std', 'sem', None}
+        Error bars over repeats: standard deviation (ddof = 1), standard error, or none.
+    lines : bool
+        With ``y``: one line per ``y`` value instead of a heat map.
+    **imshow_kw
+        Passed to ``imshow`` for a heat map (``norm=LogNorm()``, ``vmin=``, ...).
+
+    Returns
+    -------
+    list of ErrorbarContainer, or AxesImage
+        The lines, or the heat map, whose array (``image.get_array()``) is the mean of ``value`` per
+        cell (rows: ``y`` values, ascending; columns: ``x`` values, ascending; NaN where no run
+        succeeded).
+    """
+    if value is None:
+        raise ConfigurationError("sweep plot: give value=, the column to draw (e.g. value='rate')")
+    if err not in ("std", "sem", None):
+        raise ConfigurationError(f"sweep plot: err must be 'std', 'sem' or None, got {err!r}")
+    column = _table_column(table, value)
+    try:
+        values = column.astype(np.float64)
+    except (TypeError, ValueError):
+        raise ConfigurationError(f"sweep plot: the column {value!r} does not hold numbers") from None
+    ax = _axes(ax)
+    xs = _table_column(table, x)
+    ok = np.isfinite(values)
+    x_levels, x_index = _levels(xs)
+    numeric_x = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in x_levels)
+    positions = np.asarray(x_levels, dtype=np.float64) if numeric_x else np.arange(len(x_levels), dtype=np.float64)
+
+    def series(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        mean = np.full(len(x_levels), np.nan)
+        spread = np.zeros(len(x_levels))
+        for k in range(len(x_levels)):
+            v = values[mask & ok & (x_index == k)]
+            if v.size:
+                mean[k], spread[k] = float(np.mean(v)), _spread(v, err)
+        return mean, spread
+
+    if y is None or lines:
+        groups = [(None, np.ones(values.size, dtype=bool))]
+        if y is not None:
+            y_levels, y_index = _levels(_table_column(table, y))
+            groups = [(f"{y} = {_tick(level)}", y_index == k) for k, level in enumerate(y_levels)]
+        artists = []
+        for k, (label, mask) in enumerate(groups):
+            mean, spread = series(mask)
+            artists.append(ax.errorbar(positions, mean, yerr=spread if err else None, marker="o", ms=4, capsize=3,
+                                       color=f"C{k % 10}", label=label))
+        if not numeric_x:
+            ax.set_xticks(positions, [_tick(v) for v in x_levels])
+        ax.set_xlabel(x)
+        ax.set_ylabel(value)
+        if y is not None:
+            ax.legend(fontsize="small")
+        return artists
+    y_levels, y_index = _levels(_table_column(table, y))
+    grid = np.full((len(y_levels), len(x_levels)), np.nan)
+    for j in range(len(y_levels)):
+        grid[j] = series(y_index == j)[0]
+    image = ax.imshow(grid, origin="lower", aspect="auto", interpolation="nearest", cmap=cmap, **imshow_kw)
+    ax.set_xticks(np.arange(len(x_levels)), [_tick(v) for v in x_levels])
+    ax.set_yticks(np.arange(len(y_levels)), [_tick(v) for v in y_levels])
+    ax.set_xlabel(x)
+    ax.set_ylabel(y)
+    if colorbar:
+        ax.figure.colorbar(image, ax=ax, label=value)
+    return image

@@ -15,7 +15,7 @@ def test_import_pymonn_loads_no_heavy_module():
         "import sys, pymonn\n"
         "from pymonn import *\n"
         "heavy = [m for m in ('matplotlib', 'PyQt5', 'pyqtgraph', 'scipy', 'numba', 'tqdm', 'h5py', 'pandas',"
-        " 'pymonn.behaviours', 'pymonn.ui') if m in sys.modules]\n"
+        " 'dask', 'distributed', 'optuna', 'pyarrow', 'pymonn.behaviours', 'pymonn.ui') if m in sys.modules]\n"
         "print(','.join(heavy))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -44,3 +44,12 @@ def test_star_import_gives_a_script_what_it_needs():
     for name in ("np", "Network", "NeuronGroup", "SynapseGroup", "Behaviour", "Behavior", "Recorder",
                  "EventRecorder", "NeuronDimension", "get_squared_dim", "afferent", "efferent"):
         assert name in namespace, name
+
+
+def test_the_library_star_import_gives_the_equation_models():
+    namespace = {}
+    exec("from pymonn.behaviours import *", namespace)
+    from pymonn.behaviours.equations import Equations, SynapticEquations
+
+    assert namespace["Equations"] is Equations and namespace["SynapticEquations"] is SynapticEquations
+    assert "LIF" in namespace and "STDP" in namespace

@@ -107,9 +107,22 @@ def lif_exp_step_numba(v, I, first, store, ref, fired, P, n_ref, g0, g1, C):  # 
             or n_ref.shape[0] != P.shape[1] or g0.shape[0] != n or g1.shape[0] != n):
         raise ValueError(STATE_SIZES)
     if store:
-        _lif_exp_loop(v, I, first, True, ref, fired, P, n_ref, g0, g1, C)
+        _lif_exp_loop_storing(v, I, first, ref, fired, P, n_ref, g0, g1, C)
     else:
-        _lif_exp_loop(v, I, first, False, ref, fired, P, n_ref, g0, g1, C)
+        _lif_exp_loop_adding(v, I, first, ref, fired, P, n_ref, g0, g1, C)
+
+
+# The two variants of the loop are separate compiled functions, never inlined into one: with both
+# copies inlined in lif_exp_step_numba, LLVM optimised neither and the step took 7-10x longer
+# (10,000 neurons: 85-97 us against 10-15 us; benchmarks/RESULTS.md, issue 16).
+@njit(cache=True, fastmath=False, inline="never")
+def _lif_exp_loop_storing(v, I, first, ref, fired, P, n_ref, g0, g1, C):  # noqa: E741
+    _lif_exp_loop(v, I, first, True, ref, fired, P, n_ref, g0, g1, C)
+
+
+@njit(cache=True, fastmath=False, inline="never")
+def _lif_exp_loop_adding(v, I, first, ref, fired, P, n_ref, g0, g1, C):  # noqa: E741
+    _lif_exp_loop(v, I, first, False, ref, fired, P, n_ref, g0, g1, C)
 
 
 @njit(cache=True, fastmath=False)

@@ -63,18 +63,24 @@ def _target(kind: str, j: int) -> str:
     return {"y": f"_y{j}", "a": f"A{j}[_i]", "b": f"B{j}[_j]"}[kind]
 
 
-def _body(p: Pathway, at: str) -> list[str]:
+def _loads_and_decays(p: Pathway, at: str, vector: bool) -> list[str]:
+    """Load the synapses' state at ``at``, advance event-driven variables to ``t`` exactly, read the
+    pre/post neuron arrays (``vector``: numpy array code for the twin, else scalar numba code)."""
     L = [f"_y{j} = Y{j}{at}" for j in _loads(p)]
     if p.events:
         L.append(f"_el = t - LU{at}")
         for j, inf, rate in p.events:
             if isinstance(inf, ir.Num) and inf.value == 0:
-                L.append(f"_y{j} = _y{j} * np.exp({render(rate, False)} * _el)")
+                L.append(f"_y{j} = _y{j} * np.exp({render(rate, vector)} * _el)")
             else:
-                L.append(f"_inf{j} = {render(inf, False)}")
-                L.append(f"_y{j} = _inf{j} + (_y{j} - _inf{j}) * np.exp({render(rate, False)} * _el)")
+                L.append(f"_inf{j} = {render(inf, vector)}")
+                L.append(f"_y{j} = _inf{j} + (_y{j} - _inf{j}) * np.exp({render(rate, vector)} * _el)")
         L.append(f"LU{at} = t")
-    L += [f"_a{j} = A{j}[_i]" for j in p.pre_reads] + [f"_b{j} = B{j}[_j]" for j in p.post_reads]
+    return L + [f"_a{j} = A{j}[_i]" for j in p.pre_reads] + [f"_b{j} = B{j}[_j]" for j in p.post_reads]
+
+
+def _body(p: Pathway, at: str) -> list[str]:
+    L = _loads_and_decays(p, at, False)
     for kind, j, op, node in p.statements:
         L.append(f"{_target(kind, j)} {op} {render(node, False)}")
     L += [f"Y{j}{at} = _y{j}" for j in _stores(p)]
@@ -124,17 +130,7 @@ def _numpy(p: Pathway, sparse: bool) -> list[str]:
             L += ["_j = np.repeat(_f, Y0.shape[1])", "_i = np.tile(np.arange(Y0.shape[1]), _f.shape[0])"]
         L += ["if mask.shape[0] > 0:", "    _keep = mask[_j, _i]", "    _i = _i[_keep]", "    _j = _j[_keep]"]
         at = "[_j, _i]"
-    L += [f"_y{j} = Y{j}{at}" for j in _loads(p)]
-    if p.events:
-        L.append(f"_el = t - LU{at}")
-        for j, inf, rate in p.events:
-            if isinstance(inf, ir.Num) and inf.value == 0:
-                L.append(f"_y{j} = _y{j} * np.exp({render(rate, True)} * _el)")
-            else:
-                L.append(f"_inf{j} = {render(inf, True)}")
-                L.append(f"_y{j} = _inf{j} + (_y{j} - _inf{j}) * np.exp({render(rate, True)} * _el)")
-        L.append(f"LU{at} = t")
-    L += [f"_a{j} = A{j}[_i]" for j in p.pre_reads] + [f"_b{j} = B{j}[_j]" for j in p.post_reads]
+    L += _loads_and_decays(p, at, True)
     for kind, j, op, node in p.statements:
         value = render(node, True)
         if kind == "y":

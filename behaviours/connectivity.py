@@ -30,8 +30,10 @@ import numpy as np
 
 from pymonn.errors import ConfigurationError, ConfigurationTypeError
 
+from ._runs import place_runs, place_runs_numpy
+
 __all__ = ["CSR", "fixed_probability", "fixed_indegree", "fixed_outdegree", "from_indices", "expand_rows",
-           "all_to_all"]
+           "all_to_all", "place_runs", "place_runs_numpy"]
 
 #: Elements per temporary block while drawing (bounds the builders' scratch memory).
 _BLOCK = 1 << 21

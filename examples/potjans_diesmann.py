@@ -44,7 +44,7 @@ import time
 
 import numpy as np
 from pymonn.behaviours import LIF, ConstantCurrent, ExponentialSynapse
-from pymonn.behaviours.connectivity import CSR
+from pymonn.behaviours.connectivity import CSR, place_runs
 
 from pymonn import Behaviour, EventRecorder, Network, NeuronGroup, SynapseGroup
 
@@ -108,10 +108,25 @@ def parameters(scale: float) -> dict:
     return {"neurons": neurons, "synapses": synapses, "k_ext": k_ext, "w": w, "w_ext": w_ext, "dc": dc}
 
 
+def _truncated_normal(rng: np.random.Generator, mean: float, sd: float, low: float, m: int) -> np.ndarray:
+    """``m`` float32 draws of N(mean, sd), each one below ``low`` drawn again."""
+    x = rng.standard_normal(m, dtype=np.float32) * np.float32(sd) + np.float32(mean)
+    bad = np.flatnonzero(x < low)
+    while bad.size:
+        x[bad] = rng.standard_normal(bad.size, dtype=np.float32) * np.float32(sd) + np.float32(mean)
+        bad = bad[x[bad] < low]
+    return x
+
+
 def connectivity(p: dict, dt: float, rng: np.random.Generator, dtype=np.float32,
                  log=None) -> tuple[CSR, np.ndarray]:
-    """The CSR of all recurrent synapses and their delays in whole steps (uint8), built population by
-    population of sources so that the scratch memory stays a fraction of the result."""
+    """The CSR of all recurrent synapses and their delays in whole steps (uint8).
+
+    Every synapse of a pair of populations (target i, source j) has a source drawn uniformly from
+    j and a target drawn uniformly from i (no autapses: a target equal to its source is drawn
+    again). Drawing the sources as counts per source neuron (a multinomial, which is what m uniform
+    draws amount to) puts the synapses in CSR order directly: no sort, and the scratch memory is
+    one block of (i, j) at a time, in float32."""
     neurons, synapses, w = p["neurons"], p["synapses"], p["w"]
     offsets = np.concatenate([[0], np.cumsum(neurons)])
     n = int(offsets[-1])
@@ -120,54 +135,47 @@ def connectivity(p: dict, dt: float, rng: np.random.Generator, dtype=np.float32,
     indices = np.empty(nnz, dtype=np.int32)
     data = np.empty(nnz, dtype=dtype)
     delays = np.empty(nnz, dtype=np.uint8)
-    pos = 0
     for j in range(8):  # source population
-        n_j = int(synapses[:, j].sum())
-        if n_j == 0:
-            continue
-        src = np.empty(n_j, dtype=np.int32)
-        dst = np.empty(n_j, dtype=np.int32)
-        wt = np.empty(n_j, dtype=dtype)
-        dl = np.empty(n_j, dtype=np.uint8)
+        n_j = int(neurons[j])
+        counts = np.zeros((8, n_j), dtype=np.int64)  # synapses of each source neuron onto population i
+        for i in range(8):
+            if synapses[i, j]:
+                counts[i] = rng.multinomial(int(synapses[i, j]), np.full(n_j, 1.0 / n_j))
+        per_source = counts.sum(axis=0)
+        row_start = indptr[offsets[j]] if j else 0
+        indptr[offsets[j] + 1:offsets[j + 1] + 1] = row_start + np.cumsum(per_source)
+        starts = indptr[offsets[j]:offsets[j + 1]].copy()  # where each source's next run begins
         mean_d = DELAY_EXC if j % 2 == 0 else DELAY_INH
-        k = 0
         for i in range(8):  # target population
             m = int(synapses[i, j])
             if m == 0:
                 continue
-            s = rng.integers(0, neurons[j], m, dtype=np.int32)
             d = rng.integers(0, neurons[i], m, dtype=np.int32)
-            if i == j:  # no autapses: redraw targets equal to their source
-                same = np.flatnonzero(s == d)
+            if i == j:  # no autapses: draw targets equal to their source again
+                src = np.repeat(np.arange(n_j, dtype=np.int32), counts[i])
+                same = np.flatnonzero(src == d)
                 while same.size:
                     d[same] = rng.integers(0, neurons[i], same.size, dtype=np.int32)
-                    same = same[s[same] == d[same]]
-            src[k:k + m] = s
-            dst[k:k + m] = d + offsets[i]
+                    same = same[src[same] == d[same]]
+                del src
+            d += np.int32(offsets[i])
+            place_runs(indices, d, starts, counts[i])
             mean_w = w[i, j]
-            weights = rng.normal(mean_w, abs(mean_w) * PSP_REL_SD, m)
-            wt[k:k + m] = np.maximum(weights, 0.0) if mean_w > 0 else np.minimum(weights, 0.0)
-            delay = rng.normal(mean_d, mean_d * DELAY_REL_SD, m)
-            low = np.flatnonzero(delay < dt)
-            while low.size:  # redraw delays shorter than one step
-                delay[low] = rng.normal(mean_d, mean_d * DELAY_REL_SD, low.size)
-                low = low[delay[low] < dt]
+            weights = rng.standard_normal(m, dtype=np.float32) * np.float32(abs(mean_w) * PSP_REL_SD)
+            weights += np.float32(mean_w)
+            np.maximum(weights, 0, out=weights) if mean_w > 0 else np.minimum(weights, 0, out=weights)
+            place_runs(data, weights.astype(dtype, copy=False), starts, counts[i])
             # A spike of step t reaches the input current of step t + 1 + d, which covers the interval
             # (t + d) dt .. (t + d + 1) dt: the current starts d steps after the spike. NEST's
             # iaf_psc_exp starts it D after the spike, hence d = D / dt.
-            dl[k:k + m] = np.clip(np.round(delay / dt), 1, 255).astype(np.uint8)
-            k += m
-        order = np.argsort(src, kind="stable")
-        counts = np.bincount(src, minlength=neurons[j])
-        indptr[offsets[j] + 1:offsets[j + 1] + 1] = pos + np.cumsum(counts)
-        indices[pos:pos + n_j] = dst[order]
-        data[pos:pos + n_j] = wt[order]
-        delays[pos:pos + n_j] = dl[order]
-        pos += n_j
-        del src, dst, wt, dl, order
+            delay = _truncated_normal(rng, mean_d, mean_d * DELAY_REL_SD, dt, m)
+            steps = np.clip(np.round(delay / np.float32(dt)), 1, 255).astype(np.uint8)
+            place_runs(delays, steps, starts, counts[i])
+            starts += counts[i]
+            del d, weights, delay, steps
         if log:
-            log(f"  {POPULATIONS[j]:>6}: {n_j:,} outgoing synapses")
-    indptr[offsets[-1]:] = pos
+            log(f"  {POPULATIONS[j]:>6}: {int(per_source.sum()):,} outgoing synapses")
+    indptr[offsets[-1]:] = indptr[offsets[-1]]
     return CSR(indptr, indices, data, n, n), delays
 
 

@@ -281,6 +281,14 @@ def _read_delay(behaviour: Behaviour, sg: SynapseGroup, source: CSR | None = Non
     sparse = is_sparse(sg)
     shape = (sg.csr.nnz,) if sparse else sg.W.shape
     order = "C" if sparse else "F"
+    if isinstance(spec, np.ndarray) and spec.dtype.kind in "ui" and spec.shape == shape:
+        # whole numbers already: checked and copied in their own dtype (a float64 copy of 300
+        # million delays would need 2.4 GB, several times the delays themselves)
+        low = int(spec.min()) if spec.size else 0
+        top = int(spec.max()) if spec.size else 0
+        if low < 0:
+            raise _fail(behaviour, sg, "delay", "whole, non-negative numbers of steps (delays are not rounded)", spec)
+        return _delay_array(behaviour, sg, spec, top, order)
     if isinstance(spec, np.ndarray | list | tuple):
         arr = np.asarray(spec)
         if not sparse and source is not None and arr.shape == (source.nnz,):
@@ -301,13 +309,17 @@ def _read_delay(behaviour: Behaviour, sg: SynapseGroup, source: CSR | None = Non
         raise _fail(behaviour, sg, "delay", "a whole number of steps, an init string or an array", spec)
     if values.size and (not np.all(np.isfinite(values)) or np.any(values < 0) or np.any(values != np.round(values))):
         raise _fail(behaviour, sg, "delay", "whole, non-negative numbers of steps (delays are not rounded)", spec)
-    top = int(values.max()) if values.size else 0
+    return _delay_array(behaviour, sg, values, int(values.max()) if values.size else 0, order)
+
+
+def _delay_array(behaviour: Behaviour, sg: SynapseGroup, values: np.ndarray, top: int, order: str) -> np.ndarray | None:
+    """The group's own copy of checked delays in the smallest unsigned dtype that holds ``top``."""
     if top == 0:
         return None
     if top >= 2**32:
         raise _fail(behaviour, sg, "delay", "whole numbers of steps below 2**32", top)
     dtype = np.uint8 if top < 2**8 else np.uint16 if top < 2**16 else np.uint32
-    return np.asarray(values, dtype=dtype, order=order)
+    return np.array(values, dtype=dtype, order=order)
 
 
 def _memory_bytes() -> int:

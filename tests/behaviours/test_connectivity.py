@@ -186,3 +186,27 @@ def test_csr_validation():
         fixed_probability(10, 10, 1.2, np.random.default_rng(0))
     with pytest.raises(ConfigurationError, match="cannot choose"):
         fixed_indegree(10, 10, 11, np.random.default_rng(0))
+
+
+def test_place_runs_writes_each_sources_values_into_its_row_and_matches_its_twin():
+    from pymonn.behaviours.connectivity import place_runs, place_runs_numpy
+
+    rng = np.random.default_rng(5)
+    counts = rng.integers(0, 6, 50)
+    row_starts = np.concatenate([[0], np.cumsum(counts * 2)])[:-1]  # every row has room for two blocks
+    starts = row_starts + counts  # this block goes after a first block of the same length
+    block = rng.normal(size=counts.sum()).astype(np.float32)
+    out_c = np.full(2 * counts.sum(), np.nan, dtype=np.float32)
+    out_n = out_c.copy()
+    place_runs(out_c, block, starts, counts)
+    place_runs_numpy(out_n, block, starts, counts)
+    np.testing.assert_array_equal(out_c, out_n)
+    k = 0
+    for s, c in enumerate(counts):  # the reference, source by source
+        np.testing.assert_array_equal(out_c[starts[s]:starts[s] + c], block[k:k + c])
+        assert np.all(np.isnan(out_c[row_starts[s]:row_starts[s] + c]))  # the first block's room untouched
+        k += c
+    with pytest.raises(ValueError, match="sum\\(counts\\)"):
+        place_runs(out_c, block[:-1], starts, counts)
+    with pytest.raises(ValueError, match="within out"):
+        place_runs(out_c[:10], block, starts, counts)

@@ -151,6 +151,30 @@ def test_delay_ring_buffer_wraps_over_many_spikes():
     np.testing.assert_array_equal(arrivals, np.round(times / 0.1).astype(int) + 1 + d)
 
 
+@pytest.mark.parametrize("mode", ["sparse", "dense"])
+def test_integer_delay_arrays_give_the_float_arrays_delays_as_the_groups_own_copy(mode):
+    """Whole-number arrays skip the float check path (memory at 300 million synapses) with the same result."""
+    def delays_of(values):
+        net = Network(dt=0.1, seed=0)
+        g = NeuronGroup(net, 30, {30: LIF()})
+        size = 30 * 30 if mode == "dense" else None
+        W = CSR.from_dense(np.ones((30, 30))) if mode == "sparse" else None
+        shape = (30, 30) if mode == "dense" else (W.nnz,)
+        arr = np.resize(values, size or W.nnz).reshape(shape)
+        rule = {"W": W} if mode == "sparse" else {}
+        sg = SynapseGroup(net, g, g, behaviour={20: ExponentialSynapse(mode=mode, delay=arr, **rule)})
+        net.initialize()
+        return sg.delay, arr
+    ints, given = delays_of(np.arange(300, dtype=np.int16) % 40)
+    floats, _ = delays_of((np.arange(300) % 40).astype(np.float64))
+    assert ints.dtype == np.uint8 and floats.dtype == np.uint8
+    np.testing.assert_array_equal(ints, floats)
+    given[...] = 7  # the group's delays are its own
+    assert ints.max() == 39
+    with pytest.raises(BehaviourError, match="non-negative"):
+        delays_of(np.arange(300, dtype=np.int32) - 1)
+
+
 # -- kernel shapes ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("mode", ["sparse", "dense"])
 def test_exponential_kernel_decays_with_tau(mode):

@@ -57,35 +57,32 @@ def test_fused_run_equals_unfused_bit_for_bit(drive, split, dtype):
     assert_same(*runs)
 
 
+@pytest.mark.parametrize("record_input", [True, False], ids=["I-recorded", "I-not-recorded"])
 @pytest.mark.parametrize("drive", [True, False], ids=["with-input", "synapses-only"])
-def test_without_a_recorder_of_I_the_pass_skips_storing_it(drive):
-    """Nothing records I: the fused pass does not store the total input (a third of its time); the
-    dynamics are the same bit for bit and n.I holds what the inputs added (zeros without inputs)."""
+def test_n_I_is_the_total_input_whether_fused_or_not_and_whatever_is_recorded(drive, record_input):
+    """n.I after a step is the other inputs plus the synaptic current, with or without fusion and
+    whether or not a recorder records I (no rule that depends on which recorders exist)."""
+    inputs = []
+    for fuse in (True, False):
+        net, P, sg = cuba(fuse, drive=drive, record_input=record_input)
+        net.simulate_iterations(400, progress=False)
+        assert (P["LIF", 0]._fused is not None) == fuse
+        inputs.append(P.I.copy())
+        own = P["ConstantCurrent", 0].amplitude if drive else 0.0
+        assert np.any(P.I != own)  # the synaptic current is in I
+    np.testing.assert_array_equal(*inputs)
+
+
+def test_a_recorder_of_I_added_later_records_the_total_input():
     runs = []
     for fuse in (True, False):
-        net, P, sg = cuba(fuse, drive=drive, record_input=False)
-        net.simulate_iterations(400, progress=False)
-        runs.append(outputs(net, P, sg))
-        if fuse:
-            assert P["LIF", 0]._store_I is False
-            own = P["ConstantCurrent", 0] if drive else None
-            expected = np.broadcast_to(own.amplitude, P.I.shape) if drive else np.zeros(P.size)
-            np.testing.assert_array_equal(P.I, expected)
-        else:
-            assert np.any(P.I != (P["ConstantCurrent", 0].amplitude if drive else 0))  # includes synapses
-    assert_same(*runs)
-
-
-def test_a_recorder_of_I_added_later_makes_the_pass_store_it():
-    net, P, sg = cuba(True, record_input=False)
-    net.simulate_iterations(50, progress=False)
-    assert P["LIF", 0]._store_I is False
-    P.add_behaviour(95, Recorder("I"))
-    net.simulate_iterations(1, progress=False)
-    assert P["LIF", 0]._store_I is True
-    syn = sg["ExponentialSynapse", 0]
-    assert np.any(P.I != P["ConstantCurrent", 0].amplitude)  # now the synaptic current is in I
-    assert syn.fused_into is P["LIF", 0]
+        net, P, sg = cuba(fuse, record_input=False)
+        net.simulate_iterations(50, progress=False)
+        P.add_behaviour(95, Recorder("I"))
+        net.simulate_iterations(20, progress=False)
+        runs.append(P["Recorder", -1]["I"] if len(P["Recorder"]) > 1 else P["Recorder", 0]["I"])
+        assert sg["ExponentialSynapse", 0].fused_into is (P["LIF", 0] if fuse else None)
+    np.testing.assert_array_equal(*runs)
 
 
 @pytest.mark.parametrize("mode,delay", [("dense", None), ("sparse", 3), ("dense", 2)])

@@ -86,9 +86,13 @@ def plot(net: Network, runtime: float, n_inputs: int, path: str, trace_neuron: i
     ax.set(ylabel="neuron", ylim=(-1, g.size * 1.08), title="Spike trains of a random Izhikevich network")
     ax.legend(loc="upper right", bbox_to_anchor=(1.0, -0.02), ncol=2, markerscale=4, frameon=False, fontsize=8)
     axv.plot(rec.t, rec["v"][:, trace_neuron], c="tab:blue", lw=0.8, label=f"v (mV), neuron {trace_neuron}")
-    axv.plot(rec.t, rec["u"][:, trace_neuron], c="tab:orange", lw=0.8, label="u")
-    axv.set(xlabel="time (ms)", ylabel="state", xlim=(0, net.t))
-    axv.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, fontsize=8, frameon=False)
+    axv.set(xlabel="time (ms)", ylabel="v (mV)", xlim=(0, net.t))
+    axu = axv.twinx()  # u has the unit of dv/dt (mV/ms) and its own range: a second axis
+    axu.plot(rec.t, rec["u"][:, trace_neuron], c="tab:orange", lw=0.8, label="u (mV/ms)")
+    axu.set_ylabel("u (mV/ms)", color="tab:orange")
+    lines = axv.get_lines()[-1:] + axu.get_lines()
+    axv.legend(lines, [line.get_label() for line in lines], loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2,
+               fontsize=8, frameon=False)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

@@ -2,6 +2,7 @@
 
     python examples/pymonnto_evolution_slave.py                 # the defaults: noise 5, inhibition 1
     python examples/pymonnto_evolution_slave.py noise=9 inh=0.5 # genes as PymoNNto's runner passes them
+    python examples/pymonnto_evolution_slave.py --quick         # 250 ms instead of 1 s (for tests)
 
 Written as a PymoNNto user writes a slave file (``from pymonn import *`` was ``from PymoNNto import
 *``): 400 excitatory and 100 inhibitory Izhikevich neurons (regular spiking, a = 0.02, b = 0.2,
@@ -21,6 +22,7 @@ if "--help" in sys.argv or "-h" in sys.argv:
     sys.exit(0)
 
 TARGET_HZ = 10.0
+DURATION_MS = 250.0 if "--quick" in sys.argv else 1000.0
 
 
 class Izhikevich_Input(Behavior):
@@ -67,7 +69,7 @@ SynapseGroup(net=My_Network, src='exc', dst='inh', tag='GLUTAMATE')
 SynapseGroup(net=My_Network, src='inh', dst='exc', tag='GABA')
 SynapseGroup(net=My_Network, src='inh', dst='inh', tag='GABA')
 My_Network.initialize()
-My_Network.simulate_iterations('1000ms')
+My_Network.simulate_iterations(f'{DURATION_MS:g}ms')
 
-rate = My_Network['spikes', 0].count() / (My_Network.exc.size * 1.0)  # spikes per neuron in 1 s
+rate = My_Network['spikes', 0].count() / (My_Network.exc.size * DURATION_MS / 1000.0)  # spikes per neuron and s
 set_score(-(rate - TARGET_HZ) ** 2, info={'rate': rate})

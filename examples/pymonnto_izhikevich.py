@@ -16,6 +16,7 @@ The module builds ``net`` at import, which is what ``python -m pymonn.ui`` opens
 from __future__ import annotations
 
 import argparse
+import time
 
 from pymonn.behaviours import Izhikevich
 
@@ -107,7 +108,10 @@ def main(argv: list[str] | None = None) -> Network:
     parser.add_argument("--seed", type=int, default=1, help="network seed (default 1)")
     parser.add_argument("--out", default="pymonnto_izhikevich.png", help="PNG to write")
     parser.add_argument("--explore", action="store_true", help="open the Qt explorer instead of running")
+    parser.add_argument("--quick", action="store_true", help="250 steps (125 ms), for tests")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.steps = min(args.steps, 250)
     network = build(seed=args.seed, trace_steps=max(1, args.steps))
     network.initialize()
     if args.explore:
@@ -115,7 +119,9 @@ def main(argv: list[str] | None = None) -> Network:
 
         explore(network)
         return network
-    network.simulate_iterations(args.steps, measure_block_time=True, progress=False)
+    start = time.perf_counter()
+    network.simulate_iterations(args.steps, progress=False)
+    print(f"simulated {network.t:g} ms ({args.steps} steps of {network.dt:g} ms) in {time.perf_counter() - start:.2f} s")
     for group in network.NeuronGroups:
         count = group["spikes", 0].count()
         print(f"{group.tag}: {count} spikes, {count / (group.size * args.steps):.4f} spikes/neuron/step")

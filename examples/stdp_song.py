@@ -74,8 +74,9 @@ def plot(history: list[tuple[float, np.ndarray]], out: str, title: str) -> None:
     axes[1].set(xlabel="input index", ylabel="w / g_max", ylim=(-0.05, 1.05), title="final weights")
     times = np.array([t for t, _ in history]) / 1000.0
     image = np.array([np.histogram(w / G_MAX, bins=25, range=(0, 1))[0] for _, w in history]).T
-    axes[2].imshow(image, aspect="auto", origin="lower", cmap="viridis",
-                   extent=(times[0], times[-1], 0, 1), interpolation="nearest")
+    shown = axes[2].imshow(image, aspect="auto", origin="lower", cmap="viridis",
+                           extent=(times[0], times[-1], 0, 1), interpolation="nearest")
+    fig.colorbar(shown, ax=axes[2], label="synapses per weight bin (1/25 of g_max)")
     axes[2].set(xlabel="time (s)", ylabel="w / g_max", title="weight distribution over time")
     fig.suptitle(title)
     fig.tight_layout()

@@ -1,6 +1,7 @@
 """The Vogels & Abbott (2005) network as benchmarks 1 (COBA) and 2 (CUBA) of Brette et al. (2007).
 
-Shared by ``cuba.py`` and ``coba.py`` (run those). 4,000 leaky integrate-and-fire neurons, the first
+Shared by ``cuba.py`` and ``coba.py`` (run those, or ``vogels_abbott.py [cuba|coba] [options]``, CUBA when
+no network is named). 4,000 leaky integrate-and-fire neurons, the first
 80% excitatory and the rest inhibitory, every ordered pair connected with probability 2% (80
 inputs per neuron on average; ``--size N`` keeps the 80 inputs, p = 80 / N), in one neuron group
 ``net.P`` as in Brian2's versions of the benchmarks. Parameters (Brette et al. 2007, appendix):
@@ -162,6 +163,9 @@ def main(kind: str, argv: list[str] | None = None) -> dict:
 if __name__ == "__main__":
     import sys
 
-    if len(sys.argv) < 2 or sys.argv[1] not in ("cuba", "coba"):
-        sys.exit("usage: python examples/vogels_abbott.py {cuba,coba} [options]  (or run cuba.py / coba.py)")
-    main(sys.argv[1], sys.argv[2:])
+    if len(sys.argv) > 1 and sys.argv[1] in ("cuba", "coba"):
+        main(sys.argv[1], sys.argv[2:])
+    elif len(sys.argv) > 1 and not sys.argv[1].startswith("-"):
+        sys.exit(f"usage: python examples/vogels_abbott.py [cuba|coba] [options]: unknown network {sys.argv[1]!r}")
+    else:  # options only (--help, --quick, ...): the CUBA network, as cuba.py runs it
+        main("cuba", sys.argv[1:])

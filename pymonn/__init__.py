@@ -13,7 +13,7 @@ and the Qt explorer ``pymonn.ui``.
 
 import numpy as np
 
-from . import analysis, compat
+from . import _source_tree, analysis, compat  # noqa: F401  (_source_tree first: see its docstring)
 from .behaviour import Behavior, Behaviour
 from .compat import *  # noqa: F403  (PymoNNto's extra names: see pymonn.compat)
 from .errors import (

@@ -36,11 +36,12 @@ def test_izhikevich_network_notebook(tmp_path, monkeypatch):
     # Izhikevich (2003), Fig. 3: irregular firing of a few Hz with population rhythms
     assert 2.0 < exc["rate_Hz"] < 20.0 and 2.0 < inh["rate_Hz"] < 40.0
     assert 0.1 < exc["cv_isi"] < 1.5
-    assert 4.0 <= results["peak_hz"] <= 60.0
+    # what the prose says of the spectrum: the strongest rhythm near 8 Hz, 25-40 Hz about a fifth of it
+    assert 6.0 <= results["peak_hz"] <= 10.0 and 0.1 < results["gamma_ratio"] < 0.35
     assert exc["chi"] > 0.1  # synchronised well above independent neurons (1/sqrt(800) = 0.035)
     assert -75.0 < results["v_mean"] < -55.0
     assert results["restored_equal"] is True
-    assert (tmp_path / "izhikevich_1s.npz").exists()
+    assert list(tmp_path.glob("*.npz")) == []  # the saved state goes to a temporary folder, not the checkout
 
 
 def test_stdp_learning_notebook(tmp_path, monkeypatch):

@@ -222,7 +222,7 @@ def build(scale: float = 0.1, *, dt: float = 0.1, seed: int = 1, log=None) -> Ne
         log(f"connectivity: {csr.nnz:,} synapses in {time.perf_counter() - start:.1f} s")
     SynapseGroup(net, cortex, cortex, tag="recurrent", behaviour={
         15: PoissonBackground(k=p["k_ext"][pop_of], rate=BG_RATE, weight=p["w_ext"]),
-        20: ExponentialSynapse(W=csr, delay=delays, tau=TAU_SYN),
+        20: ExponentialSynapse(W=csr, delay=delays, tau=TAU_SYN, copy=False),  # the arrays made here are the group's
     })
     net.initialize()
     net.pd = {"scale": scale, **p, "pop_of": pop_of}

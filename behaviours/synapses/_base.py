@@ -37,6 +37,12 @@ delay : int, init string or array
     in step ``t - 1`` is delivered in step ``t + delay``. Values must be whole and non-negative
     (they are never rounded); the ring buffer holds ``max(delay) + 1`` slots of one value per
     destination neuron and channel.
+copy : bool
+    With ``W`` as a CSR and ``delay`` as an array: give the group its own copies (default True,
+    so that plasticity never changes the caller's arrays). ``copy=False`` uses the given arrays
+    where their dtype already fits (the group's dtype; the smallest unsigned int that holds the
+    delays), which saves their size in memory for very large networks; they are then the group's
+    and change with it.
 """
 
 from __future__ import annotations
@@ -190,8 +196,9 @@ def _build(behaviour: Behaviour, sg: SynapseGroup) -> CSR | None:
                 source = W
                 _adopt(behaviour, sg, W.to_dense())
                 sg.mask = W.mask()
-            else:  # a copy: the group owns (and plasticity changes) its weights
-                _adopt(behaviour, sg, CSR(W.indptr, W.indices, W.data.astype(sg.dtype), W.n_src, W.n_dst))
+            else:  # by default a copy: the group owns (and plasticity changes) its weights
+                data = W.data.astype(sg.dtype, copy=_copies(behaviour, sg))
+                _adopt(behaviour, sg, CSR(W.indptr, W.indices, data, W.n_src, W.n_dst))
         else:
             _check_dense(behaviour, sg, W)
             if mode == "sparse":
@@ -288,7 +295,7 @@ def _read_delay(behaviour: Behaviour, sg: SynapseGroup, source: CSR | None = Non
         top = int(spec.max()) if spec.size else 0
         if low < 0:
             raise _fail(behaviour, sg, "delay", "whole, non-negative numbers of steps (delays are not rounded)", spec)
-        return _delay_array(behaviour, sg, spec, top, order)
+        return _delay_array(behaviour, sg, spec, top, order, _copies(behaviour, sg))
     if isinstance(spec, np.ndarray | list | tuple):
         arr = np.asarray(spec)
         if not sparse and source is not None and arr.shape == (source.nnz,):
@@ -312,14 +319,25 @@ def _read_delay(behaviour: Behaviour, sg: SynapseGroup, source: CSR | None = Non
     return _delay_array(behaviour, sg, values, int(values.max()) if values.size else 0, order)
 
 
-def _delay_array(behaviour: Behaviour, sg: SynapseGroup, values: np.ndarray, top: int, order: str) -> np.ndarray | None:
-    """The group's own copy of checked delays in the smallest unsigned dtype that holds ``top``."""
+def _delay_array(behaviour: Behaviour, sg: SynapseGroup, values: np.ndarray, top: int, order: str,
+                 copy: bool = True) -> np.ndarray | None:
+    """Checked delays in the smallest unsigned dtype that holds ``top``: the group's own copy, or
+    with ``copy=False`` the given array itself where it already has that dtype and layout."""
     if top == 0:
         return None
     if top >= 2**32:
         raise _fail(behaviour, sg, "delay", "whole numbers of steps below 2**32", top)
     dtype = np.uint8 if top < 2**8 else np.uint16 if top < 2**16 else np.uint32
-    return np.array(values, dtype=dtype, order=order)
+    if copy:
+        return np.array(values, dtype=dtype, order=order)
+    return np.asarray(values, dtype=dtype, order=order)  # (numpy < 2 has no copy=None)
+
+
+def _copies(behaviour: Behaviour, sg: SynapseGroup) -> bool:
+    copy = behaviour.parameter("copy", True)
+    if not isinstance(copy, (bool, np.bool_)):
+        raise _fail(behaviour, sg, "copy", "True or False", copy)
+    return bool(copy)
 
 
 def _memory_bytes() -> int:

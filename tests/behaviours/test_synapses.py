@@ -175,6 +175,26 @@ def test_integer_delay_arrays_give_the_float_arrays_delays_as_the_groups_own_cop
         delays_of(np.arange(300, dtype=np.int32) - 1)
 
 
+def test_copy_false_makes_the_given_csr_weights_and_delays_the_groups_own():
+    def build(copy):
+        net = Network(dt=0.1, seed=0)
+        g = NeuronGroup(net, 20, {30: LIF()})
+        W = CSR.from_dense(np.full((20, 20), 2.0))
+        delay = np.full(W.nnz, 3, dtype=np.uint8)
+        extra = {} if copy is None else {"copy": copy}
+        sg = SynapseGroup(net, g, g, behaviour={20: ExponentialSynapse(W=W, delay=delay, **extra)})
+        net.initialize()
+        return sg, W, delay
+    for copy in (None, True):  # the default copies
+        sg, W, delay = build(copy)
+        assert not np.shares_memory(sg.W, W.data) and not np.shares_memory(sg.delay, delay)
+        np.testing.assert_array_equal(sg.W, W.data)
+    sg, W, delay = build(False)
+    assert np.shares_memory(sg.W, W.data) and sg.delay is delay
+    with pytest.raises(BehaviourError, match="'copy'.*True or False"):
+        build("no")
+
+
 # -- kernel shapes ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("mode", ["sparse", "dense"])
 def test_exponential_kernel_decays_with_tau(mode):

@@ -108,14 +108,16 @@ def parameters(scale: float) -> dict:
     return {"neurons": neurons, "synapses": synapses, "k_ext": k_ext, "w": w, "w_ext": w_ext, "dc": dc}
 
 
-def _truncated_normal(rng: np.random.Generator, mean: float, sd: float, low: float, m: int) -> np.ndarray:
-    """``m`` float32 draws of N(mean, sd), each one below ``low`` drawn again."""
-    x = rng.standard_normal(m, dtype=np.float32) * np.float32(sd) + np.float32(mean)
-    bad = np.flatnonzero(x < low)
+def _truncated_normal(rng: np.random.Generator, mean: float, sd: float, low: float, out: np.ndarray) -> np.ndarray:
+    """Fill ``out`` (float32) with draws of N(mean, sd), each one below ``low`` drawn again."""
+    rng.standard_normal(dtype=np.float32, out=out)
+    out *= np.float32(sd)
+    out += np.float32(mean)
+    bad = np.flatnonzero(out < low)
     while bad.size:
-        x[bad] = rng.standard_normal(bad.size, dtype=np.float32) * np.float32(sd) + np.float32(mean)
-        bad = bad[x[bad] < low]
-    return x
+        out[bad] = rng.standard_normal(bad.size, dtype=np.float32) * np.float32(sd) + np.float32(mean)
+        bad = bad[out[bad] < low]
+    return out
 
 
 def connectivity(p: dict, dt: float, rng: np.random.Generator, dtype=np.float32,
@@ -135,6 +137,7 @@ def connectivity(p: dict, dt: float, rng: np.random.Generator, dtype=np.float32,
     indices = np.empty(nnz, dtype=np.int32)
     data = np.empty(nnz, dtype=dtype)
     delays = np.empty(nnz, dtype=np.uint8)
+    scratch = np.empty(int(synapses.max()), dtype=np.float32)  # reused by every block (no new pages each time)
     for j in range(8):  # source population
         n_j = int(neurons[j])
         counts = np.zeros((8, n_j), dtype=np.int64)  # synapses of each source neuron onto population i
@@ -161,18 +164,20 @@ def connectivity(p: dict, dt: float, rng: np.random.Generator, dtype=np.float32,
             d += np.int32(offsets[i])
             place_runs(indices, d, starts, counts[i])
             mean_w = w[i, j]
-            weights = rng.standard_normal(m, dtype=np.float32) * np.float32(abs(mean_w) * PSP_REL_SD)
+            weights = rng.standard_normal(dtype=np.float32, out=scratch[:m])
+            weights *= np.float32(abs(mean_w) * PSP_REL_SD)
             weights += np.float32(mean_w)
             np.maximum(weights, 0, out=weights) if mean_w > 0 else np.minimum(weights, 0, out=weights)
             place_runs(data, weights.astype(dtype, copy=False), starts, counts[i])
             # A spike of step t reaches the input current of step t + 1 + d, which covers the interval
             # (t + d) dt .. (t + d + 1) dt: the current starts d steps after the spike. NEST's
             # iaf_psc_exp starts it D after the spike, hence d = D / dt.
-            delay = _truncated_normal(rng, mean_d, mean_d * DELAY_REL_SD, dt, m)
-            steps = np.clip(np.round(delay / np.float32(dt)), 1, 255).astype(np.uint8)
-            place_runs(delays, steps, starts, counts[i])
+            delay = _truncated_normal(rng, mean_d, mean_d * DELAY_REL_SD, dt, scratch[:m])
+            delay /= np.float32(dt)
+            np.clip(np.rint(delay, out=delay), 1, 255, out=delay)
+            place_runs(delays, delay, starts, counts[i])  # (whole numbers: converted exactly to uint8)
             starts += counts[i]
-            del d, weights, delay, steps
+            del d, weights, delay
         if log:
             log(f"  {POPULATIONS[j]:>6}: {int(per_source.sum()):,} outgoing synapses")
     indptr[offsets[-1]:] = indptr[offsets[-1]]

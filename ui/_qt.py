@@ -4,7 +4,7 @@ from __future__ import annotations
 
 try:
     import pyqtgraph as pg
-    from PyQt5 import QtCore, QtGui, QtWidgets
+    from PyQt5 import QtCore, QtGui, QtWidgets, sip
     from PyQt5.QtCore import Qt, pyqtSignal, pyqtSlot
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError(
@@ -12,7 +12,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
         f"(import failed: {exc})"
     ) from exc
 
-__all__ = ["pg", "QtCore", "QtGui", "QtWidgets", "Qt", "pyqtSignal", "pyqtSlot", "ensure_app", "probe_platform",
+__all__ = ["pg", "sip", "QtCore", "QtGui", "QtWidgets", "Qt", "pyqtSignal", "pyqtSlot", "ensure_app", "probe_platform",
            "DEBIAN_PACKAGES"]
 
 #: Debian/Ubuntu packages the Qt xcb platform (a real X display) needs beyond a minimal system:

@@ -17,7 +17,7 @@ import numpy as np
 from pymonn import Network
 from pymonn.errors import ConfigurationError, ConfigurationTypeError, PymonnError
 
-from ._qt import Qt, QtCore, QtGui, QtWidgets, ensure_app, pg, pyqtSignal
+from ._qt import Qt, QtCore, QtGui, QtWidgets, ensure_app, pg, pyqtSignal, sip
 from .affinity import pin_calling_thread, restore_calling_thread, shared_core
 from .events import EventLog
 from .panels import DEFAULT_PANELS, FrameView, Panel, registered_panels
@@ -27,6 +27,9 @@ from .selection import Selection
 from .state import StateSnapshot
 from .timeaxis import TimeAxis
 from .worker import SimulationLock, SimulationWorker
+
+#: The speed menu: (text, simulated ms per real ms; None: as fast as possible).
+SPEEDS = (("0.1x", 0.1), ("1x", 1.0), ("10x", 10.0), ("max", None))
 
 #: Bumped when the default layout changes, so that an old saved layout is not restored over it.
 LAYOUT_VERSION = 3
@@ -80,6 +83,22 @@ class PanelDock(QtWidgets.QDockWidget):
         return self.error_label.text() if self.failed else ""
 
 
+class _SpaceRuns(QtCore.QObject):
+    """Event filter for number fields: Space toggles run/pause there (a number has no spaces)."""
+
+    def __init__(self, action: QtWidgets.QAction, parent: QtCore.QObject) -> None:
+        super().__init__(parent)
+        self.action = action
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        if event.type() == QtCore.QEvent.KeyPress and event.key() == Qt.Key_Space \
+                and not event.modifiers() & (Qt.ControlModifier | Qt.AltModifier | Qt.MetaModifier):
+            if self.action.isEnabled():
+                self.action.toggle()
+            return True
+        return False
+
+
 class Explorer(QtWidgets.QMainWindow):
     """Live inspection of a running network: dockable panels fed by ring-buffer recorders.
 
@@ -125,6 +144,11 @@ class Explorer(QtWidgets.QMainWindow):
     spike_variable : str
         The per-neuron variable holding each step's spikes, read by the rasters, grids,
         statistics and spectra (default ``'fired'``; a bool array or a float array of 0 and 1).
+    speed : float or None
+        Real-time pacing while running: simulated ms per real ms (default 1.0, real time, so
+        that the views scroll smoothly; the toolbar offers 0.1x, 1x, 10x and max). ``None`` runs
+        as fast as the network can; so does any speed the network cannot keep up with.
+        ``steps_per_frame`` > 0 takes precedence.
 
     Notes
     -----
@@ -135,12 +159,15 @@ class Explorer(QtWidgets.QMainWindow):
     """
 
     message_logged = pyqtSignal(str)
+    #: Emitted once when the explorer has shut down (window closed or application quitting).
+    closed = pyqtSignal()
 
     def __init__(self, net: Network, panels: Iterable | None = None, *, extra_panels: Iterable = (),
                  window_ms: float | None = None, buffer_steps: int | None = None, steps_per_frame: int = 0,
                  fps: float = 22.0, settings: str | os.PathLike | None = None, restore_layout: bool = True,
                  save_layout: bool = True, title: str | None = None, parent: QtWidgets.QWidget | None = None,
-                 share_core: bool = True, groups: Iterable | None = None, spike_variable: str = "fired") -> None:
+                 share_core: bool = True, groups: Iterable | None = None, spike_variable: str = "fired",
+                 speed: float | None = 1.0) -> None:
         ensure_app()
         super().__init__(parent)
         if not isinstance(net, Network):
@@ -159,6 +186,8 @@ class Explorer(QtWidgets.QMainWindow):
         if not net.initialized:
             net.initialize()
         self._closed = False
+        self._fitted = False  # fit_to_screen on the first show
+        self._reset_at = 0.0  # perf_counter() of the last reset (panel data older than it is not exported)
         self._ff_active = False
         self.lock = SimulationLock(interrupt=net.stop)
         dt = net.dt
@@ -169,7 +198,10 @@ class Explorer(QtWidgets.QMainWindow):
         self.recordings = RecordingManager(net, self.buffer_steps)
         self.time_axis = TimeAxis(window_ms, self.buffer_steps * dt, self)
         self.event_log = EventLog(net, self)
-        first = next((g for g in self.groups if hasattr(g, spike_variable)), self.groups[0])
+        # first selected: a group of model neurons (one with a membrane potential v), not an input
+        # population of spike sources (stdp_song's 1000 Poisson inputs before the neuron that learns)
+        first = next((g for g in self.groups if hasattr(g, spike_variable) and hasattr(g, "v")),
+                     next((g for g in self.groups if hasattr(g, spike_variable)), self.groups[0]))
         self.selection = Selection(first, self)
         self.messages: list[str] = []
         self.panels: list[Panel] = []
@@ -216,6 +248,8 @@ class Explorer(QtWidgets.QMainWindow):
 
         self.worker = SimulationWorker(net, self.lock)
         self.worker.steps_per_frame = int(steps_per_frame)
+        self.worker.set_speed(speed)
+        self._sync_speed_combo()
         # Not a child of the window: if the window is garbage collected without being closed, the
         # finalizer below still stops the thread (destroying a running QThread aborts the process).
         self.thread = QtCore.QThread()
@@ -274,6 +308,9 @@ class Explorer(QtWidgets.QMainWindow):
         except Exception as exc:  # noqa: BLE001
             error = self._format_error(panel, "build", exc)
         dock = PanelDock(self, panel, widget)
+        # a panel that comes into view (tab switched, dock shown or floated) draws the current data
+        # at the next timer tick, also while the network is paused
+        dock.visibilityChanged.connect(lambda visible: visible and self.request_redraw())
         self.addDockWidget(_AREAS.get(panel.area, Qt.LeftDockWidgetArea), dock)
         self.panels.append(panel)
         self.docks[id(panel)] = dock
@@ -357,34 +394,42 @@ class Explorer(QtWidgets.QMainWindow):
         style = self.style()
         self.run_action = tb.addAction(style.standardIcon(QtWidgets.QStyle.SP_MediaPlay), "Run")
         self.run_action.setCheckable(True)
-        self.run_action.setShortcut(QtGui.QKeySequence(Qt.Key_Space))
-        self.run_action.setToolTip("Run / pause (Space)")
+        # Space, and Ctrl+Space also where Space types a space (the console): anywhere in the window
+        self.run_action.setShortcuts([QtGui.QKeySequence(Qt.Key_Space), QtGui.QKeySequence("Ctrl+Space")])
+        self.run_action.setShortcutContext(Qt.WindowShortcut)
+        self.run_action.setToolTip("Run / pause (Space; Ctrl+Space in the console)")
+        self._space_runs = _SpaceRuns(self.run_action, self)
         self.run_action.toggled.connect(self._run_toggled)
         step = tb.addAction(style.standardIcon(QtWidgets.QStyle.SP_MediaSeekForward), "Step")
         step.setToolTip("One step")
         step.triggered.connect(lambda: self.step(1))
-        tb.addSeparator()
         self.step_spin = self._spin(1, 10_000_000, 100, "steps for 'Step N'")
         tb.addWidget(self.step_spin)
         tb.addAction("Step N").triggered.connect(lambda: self.step(self.step_spin.value(), log=True))
-        tb.addSeparator()
         self.ff_spin = self._spin(1, 1_000_000_000, 10_000, "steps to fast-forward")
         tb.addWidget(self.ff_spin)
         self.ff_action = tb.addAction(style.standardIcon(QtWidgets.QStyle.SP_MediaSkipForward), "Fast-forward")
         self.ff_action.setToolTip("Run N steps as fast as possible (cancellable); panels refresh twice a second")
         self.ff_action.triggered.connect(lambda: self.fast_forward(self.ff_spin.value()))
-        tb.addSeparator()
         reset = tb.addAction(style.standardIcon(QtWidgets.QStyle.SP_BrowserReload), "Reset")
         reset.setToolTip("Back to the state the network had when the explorer opened")
         reset.triggered.connect(self.reset)
-        tb.addSeparator()
-        tb.addWidget(QtWidgets.QLabel(" steps/frame "))
+        tb.addWidget(self._tool_label("per frame", "steps per frame while running (max: paced by the speed)"))
         self.spf_spin = self._spin(0, 1_000_000, 0, "steps per frame while running (0: as fast as possible)")
         self.spf_spin.setSpecialValueText("max")
         self.spf_spin.valueChanged.connect(self.set_steps_per_frame)
         tb.addWidget(self.spf_spin)
-        tb.addWidget(QtWidgets.QLabel(" window (ms) "))
+        tb.addWidget(self._tool_label("speed", "simulated time per real time while running"))
+        self.speed_combo = QtWidgets.QComboBox()
+        for text, value in SPEEDS:
+            self.speed_combo.addItem(text, value)
+        self.speed_combo.setToolTip("simulated time per real time while running (max: as fast as possible);\n"
+                                    "steps/frame > 0 overrides it")
+        self.speed_combo.activated.connect(lambda k: self.set_speed(self.speed_combo.itemData(k)))
+        tb.addWidget(self.speed_combo)
+        tb.addWidget(self._tool_label("window", "length of the shared time axis (ms)"))
         self.window_spin = QtWidgets.QDoubleSpinBox()
+        self.window_spin.installEventFilter(self._space_runs)
         self.window_spin.setDecimals(1)
         self.window_spin.setRange(max(self.net.dt, 0.1), self.time_axis.max_window_ms)
         self.window_spin.setValue(self.time_axis.window_ms)
@@ -397,8 +442,18 @@ class Explorer(QtWidgets.QMainWindow):
         self.follow_box.toggled.connect(self._follow_toggled)
         tb.addWidget(self.follow_box)
 
+    def _tool_label(self, text: str, tip: str) -> QtWidgets.QLabel:
+        label = QtWidgets.QLabel(text)
+        label.setContentsMargins(6, 0, 2, 0)
+        label.setToolTip(tip)
+        return label
+
     def _spin(self, lo: int, hi: int, value: int, tip: str) -> QtWidgets.QSpinBox:
         spin = QtWidgets.QSpinBox()
+        # as wide as a typical value needs (longer ones scroll in the box): the toolbar fits 1280 pixels
+        digits = f"{max(10 * value, 10_000):,}"
+        spin.setFixedWidth(spin.fontMetrics().horizontalAdvance(digits) + 34)
+        spin.installEventFilter(self._space_runs)
         spin.setRange(lo, hi)
         spin.setValue(value)
         spin.setToolTip(tip)
@@ -448,13 +503,27 @@ class Explorer(QtWidgets.QMainWindow):
         view.addSeparator()
         view.addAction("Reset layout", self.apply_default_layout)
 
-    def _ask_export(self, fn: Callable[[str], Any], filt: str) -> None:
-        path, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Export", "", filt)
-        if path:
-            try:
-                fn(path)
-            except Exception as exc:  # noqa: BLE001
-                self.log_message(f"export to {path} failed: {exc}")
+    def _ask_export(self, fn: Callable[[str], Any], filt: str) -> Path | None:
+        """Ask for a file name and export; returns the file written, or None (cancelled or failed).
+
+        A name typed without an extension gets the chosen filter's (``out`` -> ``out.png``). A
+        failure shows in the status bar and in a message box, and is logged.
+        """
+        path, chosen = QtWidgets.QFileDialog.getSaveFileName(self, "Export", "", filt)
+        if not path:
+            return None
+        path = with_filter_suffix(path, chosen or filt)
+        try:
+            written = fn(path)
+        except Exception as exc:  # noqa: BLE001 - any failure is shown to the user, the GUI stays up
+            text = f"export to {path} failed: {exc}"
+            self.log_message(text)
+            self.statusBar().showMessage(text, 15000)
+            QtWidgets.QMessageBox.warning(self, "Export failed", text)
+            return None
+        written = Path(written) if written is not None else Path(path)
+        self.statusBar().showMessage(f"exported {written}", 8000)
+        return written
 
     # -- layout ---------------------------------------------------------------------------------
     def apply_default_layout(self) -> None:
@@ -493,6 +562,10 @@ class Explorer(QtWidgets.QMainWindow):
             dock = self.dock_of(p)
             dock.setFloating(False)
             dock.show()
+            # removeDockWidget gave the dock back to Python and splitDockWidget/tabifyDockWidget do not
+            # hand it to the window again: the window owns its docks, so that no garbage collection
+            # (on any thread) deletes a dock the window still lays out
+            sip.transferto(dock, self)
         for head in heads:
             head.raise_()
         width, height = max(self.width(), 1200), max(self.height(), 800)
@@ -563,6 +636,30 @@ class Explorer(QtWidgets.QMainWindow):
         self.worker.steps_per_frame = int(steps)
         if self.spf_spin.value() != int(steps):
             self.spf_spin.setValue(int(steps))
+
+    def set_speed(self, speed: float | None) -> None:
+        """Real-time factor while running: simulated ms per real ms (None: as fast as possible)."""
+        self.worker.set_speed(speed)
+        self._sync_speed_combo()
+        self.event_log.log("speed", self.net.describe(), "max" if speed is None else f"{speed:g}x real time")
+
+    @property
+    def speed(self) -> float | None:
+        """The real-time factor while running (None: as fast as possible)."""
+        return self.worker.speed
+
+    def _sync_speed_combo(self) -> None:
+        combo = getattr(self, "speed_combo", None)
+        if combo is None:
+            return
+        speed = self.worker.speed
+        k = next((k for k in range(combo.count()) if combo.itemData(k) == speed), -1)
+        if k < 0:  # a speed the menu does not list: shown as its own entry
+            combo.addItem(f"{speed:g}x", speed)
+            k = combo.count() - 1
+        combo.blockSignals(True)
+        combo.setCurrentIndex(k)
+        combo.blockSignals(False)
 
     def _follow_toggled(self, on: bool) -> None:
         self.time_axis.follow = bool(on)
@@ -689,6 +786,7 @@ class Explorer(QtWidgets.QMainWindow):
         with self.lock.hold():
             self._snapshot.restore()
             self.recordings.clear()
+        self._reset_at = time.perf_counter()
         self.event_log.log("reset", self.net.describe(), f"from step {was} to step {self.net.iteration}")
         self._refresh_inspectors()
         self.request_redraw()
@@ -735,6 +833,14 @@ class Explorer(QtWidgets.QMainWindow):
         self._refresh_inspectors()
         self.request_redraw()
 
+    def refresh_values(self) -> None:
+        """Re-read parameter values into every view of them (inspector, stimulus sliders).
+
+        Called after each edit, enable/disable, reset and console command, so that every view of
+        a parameter follows its value whichever side changed it.
+        """
+        self._refresh_inspectors()
+
     def _refresh_inspectors(self) -> None:
         for p in self.panels:
             refresh = getattr(p, "refresh_values", None)
@@ -762,8 +868,13 @@ class Explorer(QtWidgets.QMainWindow):
     def panel_shown(self, panel: Panel) -> bool:
         """Whether the panel is on screen (not closed, not behind another tab, not failed)."""
         dock = self.dock_of(panel)
-        return (dock.isVisible() and not dock.failed and panel.widget is not None
-                and not dock.visibleRegion().isEmpty())
+        if not dock.isVisible() or dock.failed or panel.widget is None:
+            return False
+        # a floating dock is a window of its own: shown unless minimized (its visible region is
+        # empty on platforms that expose new windows late, offscreen among them)
+        if dock.isFloating():
+            return not dock.isMinimized()
+        return not dock.visibleRegion().isEmpty()
 
     def draw_frame(self, all_panels: bool = False) -> int:
         """Copy the data of the shown panels (all panels with ``all_panels``) and draw them.
@@ -773,7 +884,7 @@ class Explorer(QtWidgets.QMainWindow):
         the simulation exactly its own duration. Returns how many panels were updated. A panel
         that raises shows the error and is skipped until retried; the others are drawn.
         """
-        if self._drawing:
+        if self._drawing or self._closed:
             return 0
         self._drawing = True
         try:
@@ -945,6 +1056,8 @@ class Explorer(QtWidgets.QMainWindow):
             out["t_now"] = np.array(self.net.t)
             out["window_ms"] = np.array(self.time_axis.window_ms)
         for p in self.panels:
+            if self._last_update.get(id(p), 0.0) < self._reset_at:
+                continue  # not drawn since the last reset: what it holds is from before it
             try:
                 for k, v in p.export_data().items():
                     out.setdefault(f"panel.{k}", np.asarray(v))
@@ -991,12 +1104,106 @@ class Explorer(QtWidgets.QMainWindow):
         for dock in self.findChildren(QtWidgets.QDockWidget):
             if dock.isFloating():
                 dock.hide()
+        self._release_qt_objects()
+        # The window goes on the GUI thread at the next turn of an event loop, never in the garbage
+        # collector (see _release_qt_objects): Qt owns it now, and its Python object lives as long.
+        if threading.get_ident() == self._gui_thread:
+            sip.transferto(self, None)
+            self.deleteLater()
         app = QtWidgets.QApplication.instance()
         if app is not None:
             try:
                 app.aboutToQuit.disconnect(self.shutdown)
             except TypeError:
                 pass
+        self.closed.emit()
+
+    def _release_qt_objects(self) -> None:
+        """Hand every Qt object of the window to Qt before the window goes (on shutdown).
+
+        The lifetime bug this prevents: Qt objects that Python owned although they belong to the
+        window - the docks (``removeDockWidget`` gives a dock back to Python, and
+        ``splitDockWidget``/``tabifyDockWidget`` do not hand it to the window again), pyqtgraph's
+        parentless context menus, widgets placed by layouts that take no ownership - sit in
+        reference cycles with the panels, so the garbage collector deleted them on whichever
+        thread it ran in, often a later explorer's simulation worker: a widget destroyed on the
+        wrong thread leaves its timers registered on the GUI thread with a dangling object (the
+        segfault in ``QTimerInfoList::activateTimers`` during event processing after a closed
+        explorer, seen under gdb). Here they all become Qt's; the signals that
+        call into Python are disconnected; then (in :meth:`shutdown`) the window itself is given
+        to Qt and deleted on the GUI thread at the next turn of the event loop.
+        """
+        for dock in self.docks.values():
+            try:
+                dock.visibilityChanged.disconnect()
+            except TypeError:
+                pass
+        # pyqtgraph's context menus are parentless widgets owned by Python, in reference cycles with
+        # their plots: the garbage collector would delete them on whichever thread it runs in
+        for view in self.findChildren(pg.GraphicsView):
+            for item in view.scene().items() if view.scene() is not None else []:
+                for name in ("menu", "ctrlMenu", "ctrlWidget"):
+                    widget = vars(item).get(name) if hasattr(item, "__dict__") else None
+                    if isinstance(widget, QtWidgets.QWidget) and not sip.isdeleted(widget) and sip.ispyowned(widget):
+                        sip.transferto(widget, None)
+                        widget.deleteLater()
+        # the window's own widgets that Python still owns (placed by layouts that take no ownership)
+        # go with the window, on the GUI thread, not with their Python objects
+        for widget in self.findChildren(QtWidgets.QWidget):
+            if sip.ispyowned(widget):
+                sip.transferto(widget, self)
+        for signal in (self.worker.progress, self.worker.finished, self.worker.failed):
+            try:
+                signal.disconnect()
+            except TypeError:
+                pass
+
+    def fit_to_screen(self, available: QtCore.QRect | None = None) -> None:
+        """Shrink and move the window so that it, title bar and frame included, lies in ``available``.
+
+        ``available`` defaults to the available geometry (without panels and docks of the desktop)
+        of the screen the window is on. Done when the window is first shown: the default size
+        (1600 x 1000) or a restored one never overflows a smaller screen. The panels keep the
+        default layout's proportions. The window never gets smaller than its minimum size.
+        """
+        if available is None:
+            screen = self.screen() if hasattr(self, "screen") else QtGui.QGuiApplication.primaryScreen()
+            if screen is None:
+                return
+            available = screen.availableGeometry()
+        frame, inner = self.frameGeometry(), self.geometry()
+        # decorations: measured once shown; before that a typical title bar and border
+        extra_w = frame.width() - inner.width() if self.isVisible() else 8
+        extra_h = frame.height() - inner.height() if self.isVisible() else 38
+        width = max(min(self.width(), available.width() - extra_w), self.minimumSizeHint().width())
+        height = max(min(self.height(), available.height() - extra_h), self.minimumSizeHint().height())
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+            self.apply_default_layout()
+        x = min(max(frame.x(), available.x()), available.x() + max(0, available.width() - width - extra_w))
+        y = min(max(frame.y(), available.y()), available.y() + max(0, available.height() - height - extra_h))
+        if (x, y) != (frame.x(), frame.y()):
+            self.move(x, y)
+
+    def showEvent(self, event: QtGui.QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self._fitted:
+            self._fitted = True
+            if QtGui.QGuiApplication.platformName() != "offscreen":  # no real screen to fit there
+                self.fit_to_screen()
+
+    def close(self) -> bool:
+        """Close the window (see :meth:`shutdown`); True. Also callable again once Qt has deleted it."""
+        if sip.isdeleted(self):
+            return True
+        return super().close()
+
+    def isVisible(self) -> bool:  # noqa: N802 - Qt's name; False once the window is deleted
+        return not sip.isdeleted(self) and super().isVisible()
+
+    def deleteLater(self) -> None:  # noqa: N802 - Qt's name; a no-op once the window is deleted
+        if not sip.isdeleted(self):
+            super().deleteLater()
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802
         self.shutdown()
@@ -1010,16 +1217,65 @@ def _stop_worker(worker: SimulationWorker, thread: QtCore.QThread) -> None:
     thread.wait(10_000)
 
 
+def with_filter_suffix(path: str, filt: str) -> str:
+    """``path`` with the first extension of a file-dialog filter (``'PNG (*.png)'``) if it has none."""
+    if Path(path).suffix:
+        return path
+    for pattern in filt[filt.find("(") + 1: filt.rfind(")")].split():
+        if pattern.startswith("*.") and pattern[2:].isalnum():
+            return path + pattern[1:]
+    return path
+
+
+def event_loop_running() -> bool:
+    """Whether a Qt event loop already runs here: a Qt program's, or IPython's ``%gui qt`` hook."""
+    if QtCore.QThread.currentThread().loopLevel() > 0:
+        return True
+    import sys
+
+    ipython = sys.modules.get("IPython")
+    shell = getattr(ipython, "get_ipython", lambda: None)() if ipython is not None else None
+    return bool(shell is not None and str(getattr(shell, "active_eventloop", "") or "").startswith("qt"))
+
+
+def wait_closed(window: Explorer) -> None:
+    """Run a Qt event loop until ``window`` has shut down (the window's own loop, not the application's).
+
+    A local ``QEventLoop`` does not emit ``aboutToQuit`` (which would shut other explorers down) and
+    does not depend on the last window closing. Qt refuses a local loop after ``QApplication.quit()``
+    until ``exec_()`` runs again; then the application's loop runs, ended by this window's closing.
+    """
+    if window._closed:
+        return
+    loop = QtCore.QEventLoop()
+    window.closed.connect(loop.quit)
+    try:
+        refused = loop.exec_() == -1
+    finally:
+        window.closed.disconnect(loop.quit)
+    if refused and not window._closed:
+        app = QtWidgets.QApplication.instance()
+        window.closed.connect(app.quit)
+        try:
+            app.exec_()
+        finally:
+            window.closed.disconnect(app.quit)
+
+
 def explore(net: Network, block: bool = True, **kwargs: Any) -> Explorer:
     """Open an :class:`Explorer` on ``net`` and return it.
 
-    Creates a QApplication only if none exists. When it created one and ``block`` is True, it runs
-    the Qt event loop until the window is closed and then returns (the process keeps running);
-    inside an existing application (IPython ``%gui qt``, another Qt program) it returns at once.
+    Creates a QApplication only if none exists. With ``block`` (default) and no Qt event loop
+    running, it runs the event loop until this window is closed and then returns (the process
+    keeps running), every time it is called: a script that explores two networks one after the
+    other sees both windows. Inside a running event loop (IPython ``%gui qt``, another Qt
+    program) it returns at once and the window stays open. A closed explorer's Qt side is deleted
+    at the next turn of the event loop (see :meth:`Explorer.shutdown`); its Python attributes
+    (``net``, ``messages``, the panels' exported data) stay readable.
     """
-    app, created = ensure_app()
+    app, _ = ensure_app()
     window = Explorer(net, **kwargs)
     window.show()
-    if block and created:
-        app.exec_()
+    if block and not event_loop_running():
+        wait_closed(window)
     return window

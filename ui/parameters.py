@@ -7,8 +7,9 @@ behaviour keeps. An edit is parsed against the current value's type, checked (fi
 time constants ``tau*`` positive; the class's ``parameter_limits``; the behaviour's own
 ``validate_parameter(name, value)`` if it defines one) and written in place, so arrays the kernels
 hold stay the same objects. Afterwards ``parameters_changed(obj, names)`` is called when the
-behaviour defines it, else ``refresh()`` (the library's models use it to recompute constants they
-derive from their parameters, such as LIF's decay factor).
+behaviour defines it, else ``refresh()`` or ``state_loaded()`` (the library's models use them to
+recompute constants they derive from their parameters, such as LIF's decay factor or PoissonGroup's
+spike probability).
 
 Units come from the class attribute ``units`` (or ``parameter_units``), a dict name -> unit, or
 else from the numpy-style docstring (``tau_m : float, ms``).
@@ -257,6 +258,9 @@ def assign(p: Parameter, value: Any) -> tuple[str, str]:
         hook(p.behaviour.parent, [p.name])
     else:
         refresh = getattr(p.behaviour, "refresh", None)  # the library's models recompute derived constants
+        reloaded = getattr(p.behaviour, "state_loaded", None)  # ... or do so after a state was loaded
         if callable(refresh):
             refresh()
+        elif callable(reloaded):  # PoissonGroup: its spike probabilities are derived from the rate
+            reloaded()
     return old, describe_value(p.value)

@@ -14,6 +14,8 @@ import time
 import traceback
 from contextlib import contextmanager
 
+import numpy as np
+
 from ._qt import QtCore, pyqtSignal, pyqtSlot
 from .affinity import calling_thread_affinity, pin_calling_thread
 
@@ -79,6 +81,24 @@ class SimulationLock:
         return self._owner == threading.get_ident()
 
 
+def paced_steps(now: float, anchor: tuple[float, int], iteration: int, speed: float, dt: float,
+                limit: int) -> tuple[int, float]:
+    """Steps due under real-time pacing, and seconds until the next one is due.
+
+    With ``speed`` simulated ms per real ms (1.0: real time, 0.1: ten times slower), the network
+    should be at step ``i0 + speed * (now - t0) * 1000 / dt`` at wall time ``now`` (seconds),
+    counted from ``anchor = (t0, i0)``. Returns ``(min(due, limit), wait)``: ``due`` steps to run
+    now (0 when ahead), ``wait`` seconds until the next step is due (0 when steps are due).
+    """
+    per_second = speed * 1000.0 / dt  # steps per real second
+    t0, i0 = anchor
+    target = i0 + int(np.floor((now - t0) * per_second + 1e-9))
+    due = target - iteration
+    if due > 0:
+        return min(due, limit), 0.0
+    return 0, (iteration + 1 - i0) / per_second - (now - t0)
+
+
 class SimulationWorker(QtCore.QObject):
     """Runs the network on its own QThread: free running, paced, or a fast-forward of N steps.
 
@@ -106,6 +126,8 @@ class SimulationWorker(QtCore.QObject):
         self._cv = threading.Condition()
         self.mode = "idle"  # 'idle', 'run', 'ff'
         self.steps_per_frame = 0  # 0: free running, else N steps per GUI frame
+        self.speed: float | None = None  # simulated ms per real ms while running (None: as fast as it can)
+        self._anchor: tuple[float, int] | None = None  # (wall time, step) pacing counts from
         self.batch_seconds = 0.05  # batch length; the GUI interrupts a batch when it needs the network
         self.ff_batch_seconds = 0.1
         self._ticks = 0
@@ -120,12 +142,22 @@ class SimulationWorker(QtCore.QObject):
 
     # -- control (GUI thread) -------------------------------------------------------------------
     def run(self) -> None:
-        """Start running freely (or paced, with ``steps_per_frame``)."""
+        """Start running freely (or paced, with ``steps_per_frame`` or ``speed``)."""
         with self._cv:
             if self.mode == "idle":
                 self.last_error = None
+                self._anchor = None
                 self.mode = "run"
                 self._cv.notify_all()
+
+    def set_speed(self, speed: float | None) -> None:
+        """Real-time factor while running (1.0: simulated time runs as fast as the clock; None: max)."""
+        if speed is not None and not (np.isfinite(speed) and speed > 0):
+            raise ValueError(f"speed must be a positive number of simulated ms per real ms or None, got {speed!r}")
+        with self._cv:
+            self.speed = None if speed is None else float(speed)
+            self._anchor = None  # pacing counts from now
+            self._cv.notify_all()
 
     def pause(self) -> None:
         """Stop running: the current batch ends after its current step."""
@@ -201,6 +233,10 @@ class SimulationWorker(QtCore.QObject):
                 if mode == "run" and self.steps_per_frame > 0:
                     self._ticks = 0
                     n = self.steps_per_frame
+                elif mode == "run" and self.speed is not None:
+                    n = self._paced_batch()
+                    if n == 0:
+                        continue
                 elif mode == "run":
                     n = self._batch_size(self.batch_seconds)
                 else:
@@ -213,6 +249,25 @@ class SimulationWorker(QtCore.QObject):
                     if finished and self.mode == "ff":
                         self._finish_ff(cancelled=self._ff_done < self._ff_total)
                 self.progress.emit(self._ff_done, self._ff_total)
+
+    def _paced_batch(self) -> int:
+        """Steps to run now under ``speed`` (called holding the condition); waits when ahead.
+
+        Batches are at most 10 ms of wall time, so that the GUI sees the network advance smoothly;
+        a network slower than the pace runs as fast as it can, and pacing restarts from where it
+        is (no burst to catch up).
+        """
+        now = time.perf_counter()
+        limit = self._batch_size(0.01)
+        if self._anchor is None:
+            self._anchor = (now, self.net.iteration)
+        due, wait = paced_steps(now, self._anchor, self.net.iteration, self.speed, self.net.dt, 2**62)
+        if due == 0:
+            self._cv.wait(min(max(wait, 0.0005), 0.05))
+            return 0
+        if (due - limit) / (self.speed * 1000.0 / self.net.dt) > 0.25:  # a quarter second behind the pace:
+            self._anchor = (now, self.net.iteration)  # the network is slower than it; no burst to catch up
+        return min(due, limit)
 
     def _finish_ff(self, cancelled: bool) -> None:
         self.mode = "idle"

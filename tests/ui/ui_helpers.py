@@ -117,3 +117,126 @@ def image_pixels(item) -> np.ndarray:
     ptr = q.constBits()
     ptr.setsize(q.sizeInBytes())
     return np.frombuffer(ptr, np.uint8).reshape(q.height(), q.bytesPerLine())[:, : 4 * q.width()].copy()
+
+
+# -- driving the widgets as a user does (mouse and keyboard events, not the methods behind them) -------
+def click(widget, pos=None, modifier=None, button=None) -> None:
+    """A left click on ``widget`` (at ``pos``, default its centre)."""
+    from PyQt5.QtCore import Qt
+    from PyQt5.QtTest import QTest
+
+    QTest.mouseClick(widget, button or Qt.LeftButton, modifier or Qt.NoModifier, pos or widget.rect().center())
+
+
+def tool_button(win, action):
+    """The toolbar button showing ``action``."""
+    from PyQt5 import QtWidgets
+
+    for bar in win.findChildren(QtWidgets.QToolBar):
+        button = bar.widgetForAction(action)
+        if button is not None:
+            return button
+    raise LookupError(f"no toolbar button for {action.text()!r}")
+
+
+def toolbar_action(win, text: str):
+    """The toolbar action labelled ``text``."""
+    from PyQt5 import QtWidgets
+
+    for bar in win.findChildren(QtWidgets.QToolBar):
+        for action in bar.actions():
+            if action.text() == text:
+                return action
+    raise LookupError(f"no toolbar action {text!r}")
+
+
+def click_tab(win, title: str) -> None:
+    """Click the dock tab titled ``title`` (docks tabbed together show a tab bar)."""
+    from PyQt5 import QtWidgets
+
+    for bar in win.findChildren(QtWidgets.QTabBar):
+        for k in range(bar.count()):
+            if bar.tabText(k) == title and bar.isVisible():
+                click(bar, bar.tabRect(k).center())
+                return
+    raise LookupError(f"no visible tab {title!r}")
+
+
+def trigger_menu(qtbot, win, menu_title: str, *path: str) -> None:
+    """Open a menu of the menu bar with the mouse and click the entries of ``path`` in turn."""
+    from PyQt5 import QtWidgets
+
+    bar = win.menuBar()
+    menu_action = next(a for a in bar.actions() if a.text().replace("&", "") == menu_title)
+    click(bar, bar.actionGeometry(menu_action).center())
+    menu = menu_action.menu()
+    qtbot.waitUntil(menu.isVisible, timeout=5_000)
+    for k, text in enumerate(path):
+        action = next((a for a in menu.actions() if a.text().replace("&", "") == text), None)
+        if action is None:
+            raise LookupError(f"no entry {text!r} in {[a.text() for a in menu.actions()]}")
+        menu.setActiveAction(action)
+        if k < len(path) - 1:
+            click(menu, menu.actionGeometry(action).center())
+            menu = action.menu()
+            qtbot.waitUntil(menu.isVisible, timeout=5_000)
+        else:
+            click(menu, menu.actionGeometry(action).center())
+    QtWidgets.QApplication.processEvents()
+
+
+def cell_pos(tree, item, column: int):
+    """The centre of ``item``'s cell in ``column`` of a QTreeWidget, in viewport coordinates."""
+    from PyQt5 import QtCore
+
+    tree.scrollToItem(item)
+    rect = tree.visualItemRect(item)
+    header = tree.header()
+    x = header.sectionViewportPosition(column) + min(20, header.sectionSize(column) // 2)
+    return QtCore.QPoint(x, rect.center().y())
+
+
+def drag(widget, start, end, steps: int = 8, modifier=None) -> None:
+    """A left-button drag on ``widget`` from ``start`` to ``end`` (QPoints) through ``steps`` moves."""
+    from PyQt5 import QtCore
+    from PyQt5.QtCore import Qt
+    from PyQt5.QtTest import QTest
+
+    mod = modifier or Qt.NoModifier
+    QTest.mousePress(widget, Qt.LeftButton, mod, start)
+    for k in range(1, steps + 1):
+        p = QtCore.QPoint(int(start.x() + (end.x() - start.x()) * k / steps), int(start.y() + (end.y() - start.y()) * k / steps))
+        # QTest.mouseMove sends no button state: send the move event with the button held
+        from PyQt5 import QtGui, QtWidgets
+
+        ev = QtGui.QMouseEvent(QtCore.QEvent.MouseMove, QtCore.QPointF(p), QtCore.QPointF(widget.window().mapFromGlobal(
+            widget.mapToGlobal(p))), QtCore.QPointF(widget.mapToGlobal(p)), Qt.NoButton, Qt.LeftButton, mod)
+        QtWidgets.QApplication.sendEvent(widget, ev)
+    QTest.mouseRelease(widget, Qt.LeftButton, mod, end)
+
+
+def double_click(widget, pos) -> None:
+    """A double click as Qt delivers a mouse's: press, release, double-click (the second press), release."""
+    from PyQt5 import QtCore, QtGui, QtWidgets
+    from PyQt5.QtCore import Qt
+    from PyQt5.QtTest import QTest
+
+    QTest.mousePress(widget, Qt.LeftButton, Qt.NoModifier, pos)
+    QTest.mouseRelease(widget, Qt.LeftButton, Qt.NoModifier, pos)
+    glob = widget.mapToGlobal(pos)
+    ev = QtGui.QMouseEvent(QtCore.QEvent.MouseButtonDblClick, QtCore.QPointF(pos),
+                           QtCore.QPointF(widget.window().mapFromGlobal(glob)), QtCore.QPointF(glob), Qt.LeftButton,
+                           Qt.LeftButton, Qt.NoModifier)
+    QtWidgets.QApplication.sendEvent(widget, ev)
+    QTest.mouseRelease(widget, Qt.LeftButton, Qt.NoModifier, pos)
+
+
+def hover(widget, pos) -> None:
+    """The mouse moved over ``widget`` to ``pos`` with no button held (a real move event)."""
+    from PyQt5 import QtCore, QtGui, QtWidgets
+    from PyQt5.QtCore import Qt
+
+    glob = widget.mapToGlobal(pos)
+    ev = QtGui.QMouseEvent(QtCore.QEvent.MouseMove, QtCore.QPointF(pos), QtCore.QPointF(widget.window().mapFromGlobal(glob)),
+                           QtCore.QPointF(glob), Qt.NoButton, Qt.NoButton, Qt.NoModifier)
+    QtWidgets.QApplication.sendEvent(widget, ev)

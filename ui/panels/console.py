@@ -126,6 +126,7 @@ class ConsolePanel(Panel):
         if text:
             self.output.appendPlainText(text.rstrip("\n"))
         self.explorer.event_log.log("console", "console", source.strip().replace("\n", "; ")[:200])
+        self.explorer._refresh_inspectors()  # the code may have changed parameters or added behaviours
         self.explorer.request_redraw()
         return text
 

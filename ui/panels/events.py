@@ -10,8 +10,8 @@ import numpy as np
 from .._qt import QtWidgets, pg
 from .base import Panel, style_plot
 
-KIND_ORDER = ["run", "pause", "step", "fast-forward", "reset", "parameter", "enable", "disable", "stimulus",
-              "console", "error"]
+KIND_ORDER = ["run", "pause", "speed", "step", "fast-forward", "reset", "parameter", "enable", "disable",
+              "stimulus", "console", "error"]
 KIND_COLOURS = {"fast-forward": "#ff7f0e", "parameter": "#1f77b4", "enable": "#2ca02c", "disable": "#7f7f7f",
                 "stimulus": "#9467bd", "reset": "#d62728", "error": "#d62728", "console": "#8c564b"}
 
@@ -66,8 +66,18 @@ class EventsPanel(Panel):
         self.table.scrollToBottom()
         self._redraw()
 
-    def _redraw(self) -> None:
+    def timeline_events(self) -> list:
+        """The events the time line shows: those since the last reset (the reset included).
+
+        Simulated time starts again at a reset, so earlier events would sit among the new ones;
+        the table keeps them all.
+        """
         events = list(self.explorer.event_log)
+        resets = [k for k, e in enumerate(events) if e.kind == "reset"]
+        return events[resets[-1]:] if resets else events
+
+    def _redraw(self) -> None:
+        events = self.timeline_events()
         if not events:
             self.scatter.setData([])
             return

@@ -67,6 +67,17 @@ class _GridView(pg.ViewBox):
             self.rubber.show()
 
 
+class _Marker(pg.ScatterPlotItem):
+    """The selection's squares. They take no clicks and no hover: the second click of a double
+    click lands on the square the first click drew, and the grid must still get it."""
+
+    def mouseClickEvent(self, ev) -> None:  # noqa: N802
+        ev.ignore()
+
+    def hoverEvent(self, ev) -> None:  # noqa: N802
+        pass
+
+
 class GridPanel(Panel):
     """Each neuron group on its grid (``NeuronDimension`` positions), coloured per neuron.
 
@@ -125,6 +136,10 @@ class GridPanel(Panel):
         self.glw = pg.GraphicsLayoutWidget()
         self.glw.setBackground("w")
         lay.addWidget(self.glw, 1)
+        self.hover = QtWidgets.QLabel("point at a cell: its neuron and value")
+        self.hover.setStyleSheet("color: #444;")
+        lay.addWidget(self.hover)
+        self.glw.scene().sigMouseMoved.connect(self._mouse_moved)
         for k, g in enumerate(self.groups):
             rows, cols, h, w = grid_layout(g)
             index_img = np.full((h, w), -1, dtype=np.int64)
@@ -139,7 +154,7 @@ class GridPanel(Panel):
             img = IndexedImageItem(axisOrder="row-major")
             img.setLookupTable(self.cmap.getLookupTable(nPts=256))
             view.addItem(img)
-            marker = pg.ScatterPlotItem(pxMode=False, size=1.0, symbol="s", brush=None,
+            marker = _Marker(pxMode=False, size=1.0, symbol="s", brush=None,
                                         pen=pg.mkPen("#ff2020", width=2))
             view.addItem(marker)
             view.setRange(QtCore.QRectF(0, 0, w, h), padding=0.02)
@@ -193,6 +208,25 @@ class GridPanel(Panel):
                 levels = (0.0, 1.0)
             self.last[id(g)] = image
             self.images[id(g)].setImage(np.nan_to_num(image, nan=levels[0]), autoLevels=False, levels=levels)
+
+    def hover_text(self, group, i: int) -> str:
+        """What the line under the grids says for neuron ``i`` of ``group``: index and coloured value."""
+        image = self.last.get(id(group))
+        rows, cols, *_ = self.layouts[id(group)]
+        what = "spikes in the last " + f"{self.activity_ms:g} ms" if self.variable == ACTIVITY else self.variable
+        value = "-" if image is None else f"{image[rows[i], cols[i]]:.4g}"
+        return f"{group.tags[0]} #{i} (row {rows[i]}, column {cols[i]}): {what} = {value}"
+
+    def _mouse_moved(self, scene_pos) -> None:
+        for g in self.groups:
+            view = self.views.get(id(g))
+            if view is None or not view.sceneBoundingRect().contains(scene_pos):
+                continue
+            p = view.mapSceneToView(scene_pos)
+            i = self.neuron_at(g, p.x(), p.y())
+            if i is not None:
+                self.hover.setText(self.hover_text(g, i))
+                return
 
     # -- selection ------------------------------------------------------------------------------
     def neuron_at(self, group, x: float, y: float) -> int | None:

@@ -1,7 +1,8 @@
 """Behaviour inspector: groups, synapse groups and their behaviours with live, editable parameters.
 
-Double-click a parameter's value to edit it (validated; applied between two steps and logged in
-the event timeline); tick or untick a behaviour to enable or disable it.
+Double-click a parameter (or select it and press F2) to edit its value: validated, applied between
+two steps and logged in the event timeline; a refused value shows why and keeps the old one. Tick or
+untick a behaviour to enable or disable it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,26 @@ from ..recording import EXPLORER_TAG
 from .base import FrameView, Panel
 
 _ROLE = Qt.UserRole + 1
+
+
+class _Tree(QtWidgets.QTreeWidget):
+    """The inspector's tree: F2 (or Return) on a parameter row edits its value, as a double click does."""
+
+    def __init__(self, panel: InspectorPanel) -> None:
+        super().__init__()
+        self.panel = panel
+
+    def keyPressEvent(self, ev) -> None:  # noqa: N802
+        item = self.currentItem()
+        if ev.key() in (Qt.Key_F2, Qt.Key_Return, Qt.Key_Enter) and self.state() != self.EditingState \
+                and item is not None and self.panel.start_edit(item):
+            ev.accept()
+            return
+        super().keyPressEvent(ev)
+
+    def resizeEvent(self, ev) -> None:  # noqa: N802
+        super().resizeEvent(ev)
+        self.panel.fit_columns()
 
 
 class InspectorPanel(Panel):
@@ -38,7 +59,7 @@ class InspectorPanel(Panel):
         box = QtWidgets.QWidget()
         lay = QtWidgets.QVBoxLayout(box)
         lay.setContentsMargins(2, 2, 2, 2)
-        self.tree = QtWidgets.QTreeWidget()
+        self.tree = _Tree(self)
         self.tree.setColumnCount(3)
         self.tree.setHeaderLabels(["name", "value", "unit"])
         self.tree.setEditTriggers(QtWidgets.QAbstractItemView.NoEditTriggers)
@@ -46,7 +67,7 @@ class InspectorPanel(Panel):
         self.tree.itemDoubleClicked.connect(self._double_clicked)
         self.tree.itemChanged.connect(self._item_changed)
         lay.addWidget(self.tree, 1)
-        self.status = QtWidgets.QLabel("double-click a value to edit it; tick a behaviour to enable it")
+        self.status = QtWidgets.QLabel("double-click a value (or F2) to edit it; tick a behaviour to enable it")
         self.status.setWordWrap(True)
         lay.addWidget(self.status)
         self.fill()
@@ -88,8 +109,15 @@ class InspectorPanel(Panel):
         root.setExpanded(True)
         for k in range(root.childCount()):
             root.child(k).setExpanded(k < 3)
-        self.tree.setColumnWidth(0, 250)
-        self.tree.setColumnWidth(1, 150)
+        # names as wide as they are, the units too; the values take the rest of a narrow dock (a long
+        # value is elided and shown whole in its tooltip)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QtWidgets.QHeaderView.Interactive)
+        header.setSectionResizeMode(1, QtWidgets.QHeaderView.Stretch)
+        header.setSectionResizeMode(2, QtWidgets.QHeaderView.ResizeToContents)
+        self.fit_columns()
+        self._shown_structure = self._structure()
         self._filling = False
 
     def _add_behaviour(self, node, key, b) -> None:
@@ -111,7 +139,8 @@ class InspectorPanel(Panel):
                 child.setForeground(1, QtGui.QBrush(QtGui.QColor("#888888")))
                 tip += "; read only"
             else:
-                tip += "; double-click to edit"
+                child.setFlags(child.flags() | Qt.ItemIsEditable)  # edited in column 1 only (start_edit)
+                tip += "; double-click or F2 to edit"
             child.setToolTip(0, tip)
             child.setToolTip(1, tip)
             item.addChild(child)
@@ -129,6 +158,14 @@ class InspectorPanel(Panel):
             group.addChild(child)
             self.variable_items.append((child, obj, name))
 
+    def fit_columns(self) -> None:
+        """Names as wide as they need, but at most half the tree: the values keep the other half."""
+        tree = getattr(self, "tree", None)
+        if tree is None:
+            return
+        wanted = tree.sizeHintForColumn(0) + 8
+        tree.header().resizeSection(0, max(60, min(wanted, tree.viewport().width() // 2)))
+
     def item_for(self, behaviour, name: str | None = None) -> QtWidgets.QTreeWidgetItem | None:
         """The tree item of a behaviour (or of one of its parameters)."""
         if name is None:
@@ -140,9 +177,16 @@ class InspectorPanel(Panel):
 
     # -- interaction ----------------------------------------------------------------------------
     def _double_clicked(self, item, column: int) -> None:
+        self.start_edit(item)
+
+    def start_edit(self, item) -> bool:
+        """Open the value editor of a parameter row (double click, F2, Return); False for other rows."""
         data = item.data(0, _ROLE)
-        if data and data[0] == "parameter" and data[1].editable:
-            self.tree.editItem(item, 1)
+        if not (data and data[0] == "parameter" and data[1].editable):
+            return False
+        self.tree.setCurrentItem(item, 1)
+        self.tree.editItem(item, 1)
+        return True
 
     def _item_changed(self, item, column: int) -> None:
         if self._filling:
@@ -157,6 +201,9 @@ class InspectorPanel(Panel):
                 self.explorer.set_enabled(obj, enabled)
         elif kind == "parameter" and column == 1:
             self.edit(obj.behaviour, obj.name, item.text(1))
+            self._filling = True  # the cell shows the value now held (the refused text goes away)
+            item.setText(1, describe_value(obj.value))
+            self._filling = False
 
     def edit(self, behaviour, name: str, text: Any) -> bool:
         """Apply an edit typed in the tree; shows the result in the status line."""
@@ -169,10 +216,18 @@ class InspectorPanel(Panel):
         self.status.setText(f"{type(behaviour).__name__}.{name}: {old} -> {new} (from step {self.net.iteration + 1})")
         return True
 
+    def _structure(self) -> list:
+        return [(id(obj), sorted((k, id(b)) for k, b in obj.behaviours.items() if EXPLORER_TAG not in b.tags))
+                for obj in self.net.all_objects()]
+
     def refresh_values(self) -> None:
-        """Re-read every shown value (waits for the running batch to end)."""
+        """Re-read every shown value (waits for the running batch to end); rebuilds the tree when
+        behaviours were added or removed (from the console, say)."""
         with self.explorer.lock.hold():
-            self._refresh_values()
+            if self._structure() != self._shown_structure:
+                self.fill()
+            else:
+                self._refresh_values()
 
     def _refresh_values(self) -> None:
         self._filling = True

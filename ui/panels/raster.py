@@ -191,7 +191,9 @@ class RasterPanel(Panel):
             last = k == len(groups) - 1
             axes = {"bottom": LeanAxisItem("bottom"), "left": LeanAxisItem("left")}
             raster = self.glw.addPlot(row=k, col=0, axisItems=axes)
-            style_plot(raster, "time (ms)" if last else None, "neuron / Hz")
+            # the axis label names the raster's unit; the rate band under it carries its own, in its
+            # tick ("20 Hz"): one label for both overlapped the ticks in a short panel
+            style_plot(raster, "time (ms)" if last else None, "neuron")
             raster.setTitle(f"{g.tags[0]} ({g.size})", size="9pt", color=colour)
             if not last:
                 raster.hideAxis("bottom")

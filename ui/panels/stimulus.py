@@ -18,7 +18,8 @@ DRIVE_NAMES = ("amplitude", "mu", "mean", "rate", "I", "current", "drive", "stre
 
 
 def is_input(behaviour) -> bool:
-    """Inputs: key-10 behaviours (``default_key``), the library's input classes, or named like one."""
+    """Inputs: key-10 behaviours (``default_key``), the library's input classes, or named like one
+    (Poisson spike sources included: their ``rate`` is the drive)."""
     if EXPLORER_TAG in behaviour.tags:
         return False
     if getattr(behaviour, "drive_parameter", None):
@@ -29,7 +30,7 @@ def is_input(behaviour) -> bool:
     if ".inputs" in module:
         return True
     name = type(behaviour).__name__.lower()
-    return any(w in name for w in ("input", "current", "stimulus", "noise", "drive")) or "input" in [
+    return any(w in name for w in ("input", "current", "stimulus", "noise", "drive", "poisson")) or "input" in [
         t.lower() for t in behaviour.tags]
 
 
@@ -54,11 +55,14 @@ class StimulusPanel(Panel):
 
     Moving a slider writes ``initial * percent / 100`` into the drive parameter (an array drive is
     scaled element-wise) between two steps and logs a ``stimulus`` event. A drive that started at 0
-    is set in absolute units 0-100 instead.
+    is set in absolute units 0-100 instead. The slider follows its parameter whichever side changes
+    it (Reset, the inspector, the console, a behaviour): ``percent = 100 * mean(value) / mean(initial)``,
+    clipped to 0-300, re-read after every edit and at every frame the panel is shown.
     """
 
     title = "Stimulus"
     area = "right"
+    interval_s = 0.25
 
     def __init__(self, explorer, **options: Any) -> None:
         super().__init__(explorer, **options)
@@ -86,9 +90,17 @@ class StimulusPanel(Panel):
         for b, name in found:
             p = find_parameter(b, name)
             initial = np.array(p.value, dtype=np.float64, copy=True)
-            frame = QtWidgets.QGroupBox(f"{b.parent.tags[0]} / {b.key}: {type(b).__name__}.{name}"
-                                        + (f" ({p.unit})" if p.unit else ""))
-            row = QtWidgets.QHBoxLayout(frame)
+            # the name in a word-wrapped label, not the group box's title: a long title would set the
+            # dock's (and the window's) minimum width
+            frame = QtWidgets.QGroupBox()
+            column = QtWidgets.QVBoxLayout(frame)
+            column.setContentsMargins(4, 2, 4, 2)
+            title = QtWidgets.QLabel(f"{b.parent.tags[0]} / {b.key}: {type(b).__name__}.{name}"
+                                     + (f" ({p.unit})" if p.unit else ""))
+            title.setWordWrap(True)
+            column.addWidget(title)
+            row = QtWidgets.QHBoxLayout()
+            column.addLayout(row)
             slider = QtWidgets.QSlider(Qt.Horizontal)
             slider.setRange(0, 300)
             slider.setValue(100)
@@ -99,7 +111,7 @@ class StimulusPanel(Panel):
             row.addWidget(slider, 1)
             row.addWidget(label)
             lay.addWidget(frame)
-            control = {"behaviour": b, "name": name, "initial": initial, "slider": slider, "label": label,
+            control = {"behaviour": b, "name": name, "initial": initial, "slider": slider, "label": label, "title": title,
                        "absolute": bool(np.all(initial == 0))}
             self.controls.append(control)
             self._label(control)
@@ -109,6 +121,49 @@ class StimulusPanel(Panel):
 
     def _label(self, c: dict) -> None:
         c["label"].setText(describe_value(vars(find_parameter(c["behaviour"], c["name"]).owner)[c["name"]]))
+
+    def percent_of(self, c: dict, value: Any) -> int:
+        """The slider position (0-300) a drive value stands for: the inverse of :meth:`value_for`."""
+        value = np.asarray(value, dtype=np.float64)
+        if c["absolute"]:
+            ratio = 3.0 * float(np.mean(value)) if value.size else 0.0
+        else:
+            base = float(np.mean(c["initial"]))
+            ratio = 100.0 * float(np.mean(value)) / base if base != 0 else 100.0
+        return int(np.clip(np.round(ratio), 0, 300)) if np.isfinite(ratio) else 0
+
+    def follow(self, c: dict) -> None:
+        """Move the slider (without applying it) and its label to the parameter's current value."""
+        if c["slider"].isSliderDown():  # the user is dragging it: the drag wins
+            return
+        value = vars(find_parameter(c["behaviour"], c["name"]).owner)[c["name"]]
+        percent = self.percent_of(c, value)
+        if c["slider"].value() != percent:
+            c["slider"].blockSignals(True)
+            c["slider"].setValue(percent)
+            c["slider"].blockSignals(False)
+        c["label"].setText(describe_value(value))
+
+    def refresh_values(self) -> None:
+        """Re-read every drive (the explorer calls it after each edit, reset and console command)."""
+        with self.explorer.lock.hold():
+            for c in self.controls:
+                self.follow(c)
+
+    def collect(self, view) -> list:
+        return [np.array(vars(find_parameter(c["behaviour"], c["name"]).owner)[c["name"]], copy=True)
+                for c in self.controls]
+
+    def update(self, data: list) -> None:
+        for c, value in zip(self.controls, data, strict=True):
+            if c["slider"].isSliderDown():
+                continue
+            percent = self.percent_of(c, value)
+            if c["slider"].value() != percent:
+                c["slider"].blockSignals(True)
+                c["slider"].setValue(percent)
+                c["slider"].blockSignals(False)
+            c["label"].setText(describe_value(value if value.ndim else value.item()))
 
     def value_for(self, c: dict, percent: float) -> Any:
         """The drive value a slider position (percent) stands for."""

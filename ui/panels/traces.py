@@ -46,6 +46,26 @@ def is_scalar(group, name: str) -> bool:
     return np.ndim(vars(group).get(name)) == 0
 
 
+def variable_unit(group, name: str) -> str:
+    """The unit the group's behaviours document for variable ``name`` (``units`` or docstring), or ""."""
+    from ..parameters import units_of
+
+    for key in sorted(group.behaviours):
+        try:
+            unit = units_of(group.behaviours[key]).get(name)
+        except Exception:  # noqa: BLE001 - an odd docstring gives no unit, not an error
+            unit = None
+        if unit:
+            return unit
+    return ""
+
+
+def axis_label(group, name: str) -> str:
+    """``'v (mV)'``: the variable and its documented unit (the name alone without one)."""
+    unit = variable_unit(group, name)
+    return f"{name} ({unit})" if unit else name
+
+
 class TracesPanel(Panel):
     """Traces of a variable (``v`` by default) for up to ``max_traces`` selected neurons.
 
@@ -200,7 +220,7 @@ class TracesPanel(Panel):
             return
         if data["var"] != getattr(self, "_label_for", None):
             self._label_for = data["var"]
-            self.plot.setLabel("left", data["var"], color="#222222")
+            self.plot.setLabel("left", axis_label(data["group"], data["var"]), color="#222222")
         t, values, cols = data["t"], data["values"], data["cols"]
         legend = (id(data["group"]), tuple(int(c) for c in cols), data["threshold"] is not None)
         if legend != getattr(self, "_legend_for", None):

@@ -64,8 +64,12 @@ def block_average(m: np.ndarray, max_side: int) -> np.ndarray:
     pad = np.full((rows * fr, cols * fc), np.nan)
     pad[: m.shape[0], : m.shape[1]] = m
     blocks = pad.reshape(rows, fr, cols, fc)
-    with np.errstate(invalid="ignore"):
-        return np.nanmean(blocks, axis=(1, 3))
+    finite = np.isfinite(blocks)
+    total = np.where(finite, blocks, 0.0).sum(axis=(1, 3))
+    count = finite.sum(axis=(1, 3))
+    out = np.full(total.shape, np.nan)
+    np.divide(total, count, out=out, where=count > 0)  # an all-NaN block stays NaN, without a warning
+    return out
 
 
 class WeightsPanel(Panel):

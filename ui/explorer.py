@@ -244,7 +244,7 @@ class Explorer(QtWidgets.QMainWindow):
         if restore_layout:
             self.restore_layout()
         self.selection.changed.connect(self._selection_changed)
-        self.time_axis.window_changed.connect(lambda _: self.request_redraw())
+        self.time_axis.window_changed.connect(self._redraw_on_window_change)
 
         self.worker = SimulationWorker(net, self.lock)
         self.worker.steps_per_frame = int(steps_per_frame)
@@ -310,7 +310,7 @@ class Explorer(QtWidgets.QMainWindow):
         dock = PanelDock(self, panel, widget)
         # a panel that comes into view (tab switched, dock shown or floated) draws the current data
         # at the next timer tick, also while the network is paused
-        dock.visibilityChanged.connect(lambda visible: visible and self.request_redraw())
+        dock.visibilityChanged.connect(self._redraw_when_shown)
         self.addDockWidget(_AREAS.get(panel.area, Qt.LeftDockWidgetArea), dock)
         self.panels.append(panel)
         self.docks[id(panel)] = dock
@@ -855,6 +855,17 @@ class Explorer(QtWidgets.QMainWindow):
         """Draw the panels at the next timer tick even if the network did not advance."""
         self._dirty = True
 
+    # Slots are bound methods, never lambdas: PyQt drops a connection to a method of a QObject when
+    # that object is destroyed, while a lambda stays connected and can run during the window's
+    # destruction (a segfault in the full test suite, inside such a lambda).
+    def _redraw_when_shown(self, visible: bool) -> None:
+        if visible and not self._closed:
+            self.request_redraw()
+
+    def _redraw_on_window_change(self, _value: Any = None) -> None:
+        if not self._closed:
+            self.request_redraw()
+
     def _selection_changed(self, source: Any) -> None:
         for p in self.panels:
             if self.dock_of(p).failed:
@@ -1102,8 +1113,16 @@ class Explorer(QtWidgets.QMainWindow):
                 pass
         # floating docks are top-level windows: hide them too, so nothing of a closed explorer paints
         for dock in self.findChildren(QtWidgets.QDockWidget):
+            try:
+                dock.visibilityChanged.disconnect(self._redraw_when_shown)
+            except TypeError:  # (not connected)
+                pass
             if dock.isFloating():
                 dock.hide()
+        try:
+            self.time_axis.window_changed.disconnect(self._redraw_on_window_change)
+        except TypeError:
+            pass
         self._release_qt_objects()
         # The window goes on the GUI thread at the next turn of an event loop, never in the garbage
         # collector (see _release_qt_objects): Qt owns it now, and its Python object lives as long.

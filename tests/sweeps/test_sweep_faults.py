@@ -8,8 +8,8 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import children
 from sweep_helpers import affine, killed_once, logged
+from sweep_processes import children
 
 from pymonn.errors import ConfigurationError, StateFileError
 from pymonn.sweeps import read_store, sweep

@@ -7,7 +7,7 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import children
+from sweep_processes import children
 
 from pymonn import Behaviour, Network, NeuronGroup
 from pymonn.errors import ConfigurationError
